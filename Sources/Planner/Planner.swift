@@ -1,0 +1,2 @@
+/// Namespace of the `Planner` module. See README.md in this directory for what it is for and what it may import.
+public enum PlannerModule {}

@@ -1,0 +1,101 @@
+import Yams
+
+/// Decodes YAML (multi-document) and JSON files into ``Manifest`` values with file and line information.
+///
+/// Empty documents and comment-only documents are skipped; a `v1` `List` is expanded into its items.
+/// Input is bounded: files over ``Limits/maximumFileBytes``, nesting over ``Limits/maximumDepth`` levels and
+/// alias expansion over ``Limits/maximumNodes`` nodes are reported as errors, never crashes.
+public struct ManifestDecoder: Sendable {
+    /// Bounds applied while decoding.
+    public struct Limits: Sendable, Hashable {
+        /// Largest file accepted, in bytes.
+        public var maximumFileBytes: Int
+        /// Deepest nesting accepted.
+        public var maximumDepth: Int
+        /// Most nodes one document may expand to (guards against alias bombs).
+        public var maximumNodes: Int
+        /// Creates limits.
+        public init(maximumFileBytes: Int = 8 << 20, maximumDepth: Int = 100, maximumNodes: Int = 1_000_000) {
+            self.maximumFileBytes = maximumFileBytes
+            self.maximumDepth = maximumDepth
+            self.maximumNodes = maximumNodes
+        }
+    }
+
+    /// The limits in force.
+    public var limits: Limits
+
+    /// Creates a decoder.
+    public init(limits: Limits = Limits()) { self.limits = limits }
+
+    /// Decodes a file's bytes; `file` is used in locations and decides JSON (`.json`) or YAML.
+    public func decode(_ bytes: [UInt8], file: String) throws(ManifestDecodingError) -> [Manifest] {
+        guard bytes.count <= limits.maximumFileBytes else {
+            throw ManifestDecodingError(
+                code: .tooLarge, location: SourceLocation(file: file),
+                message: "file is \(bytes.count) bytes, over the limit of \(limits.maximumFileBytes) bytes; split it")
+        }
+        if file.lowercased().hasSuffix(".json") { return try decodeJSON(bytes, file: file) }
+        return try decodeYAML(String(decoding: bytes, as: UTF8.self), file: file)
+    }
+
+    /// Decodes YAML text (one or more documents).
+    public func decode(yaml text: String, file: String) throws(ManifestDecodingError) -> [Manifest] {
+        try decode(Array(text.utf8), file: file)
+    }
+
+    /// Decodes documents into plain values without requiring Kubernetes objects (for kustomization files etc.).
+    public func documents(yaml text: String, file: String) throws(ManifestDecodingError) -> [(JSONValue, SourceMap, Int)] {
+        try YAMLDocuments(limits: limits, file: file).decode(text)
+    }
+
+    private func decodeJSON(_ bytes: [UInt8], file: String) throws(ManifestDecodingError) -> [Manifest] {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw ManifestDecodingError(
+                code: error.message.hasPrefix("nesting") ? .tooDeep : .syntax,
+                location: SourceLocation(file: file, line: error.line, column: error.column),
+                message: "invalid JSON: \(error.message)")
+        }
+        return try manifests(from: value, map: SourceMap(lines: ["": 1]), line: 1, file: file)
+    }
+
+    private func decodeYAML(_ text: String, file: String) throws(ManifestDecodingError) -> [Manifest] {
+        var out: [Manifest] = []
+        for (value, map, line) in try YAMLDocuments(limits: limits, file: file).decode(text) {
+            out.append(contentsOf: try manifests(from: value, map: map, line: line, file: file))
+        }
+        return out
+    }
+
+    private func manifests(from value: JSONValue, map: SourceMap, line: Int, file: String) throws(ManifestDecodingError)
+        -> [Manifest]
+    {
+        let location = SourceLocation(file: file, line: line)
+        guard case .object = value else {
+            throw ManifestDecodingError(
+                code: .notAnObject, location: location,
+                message: "document is a \(value.typeName), expected a Kubernetes object with apiVersion and kind")
+        }
+        if value["kind"]?.stringValue == "List", value["apiVersion"]?.stringValue == "v1",
+            let items = value["items"]?.arrayValue
+        {
+            var out: [Manifest] = []
+            for (i, item) in items.enumerated() {
+                let prefix = "items[\(i)]"
+                var lines: [String: Int] = [:]
+                for (path, l) in map.lines where path == prefix || path.hasPrefix(prefix + ".") || path.hasPrefix(prefix + "[") {
+                    let rest = path.dropFirst(prefix.count)
+                    lines[rest.hasPrefix(".") ? String(rest.dropFirst()) : String(rest)] = l
+                }
+                let itemMap = SourceMap(lines: lines)
+                out.append(
+                    contentsOf: try manifests(from: item, map: itemMap, line: itemMap.lines[""] ?? line, file: file))
+            }
+            return out
+        }
+        return [Manifest(object: value, source: location, sourceMap: map)]
+    }
+}

@@ -1,0 +1,188 @@
+import Yams
+
+/// Converts a YAML stream into JSON values, one per non-empty document, with a line for every field.
+///
+/// Scalars resolve as Kubernetes' YAML reader resolves them: null, booleans, integers and floats by the YAML core
+/// rules; timestamps stay strings; quoted scalars are strings. Merge keys (`<<`) are honoured.
+struct YAMLDocuments {
+    let limits: ManifestDecoder.Limits
+    let file: String
+    private var nodes = 0
+
+    init(limits: ManifestDecoder.Limits, file: String) {
+        self.limits = limits
+        self.file = file
+    }
+
+    func decode(_ text: String) throws(ManifestDecodingError) -> [(JSONValue, SourceMap, Int)] {
+        try checkDepth(text)
+        var out: [(JSONValue, SourceMap, Int)] = []
+        do {
+            // Iterate with next() so that an error in the 2nd+ document surfaces (see Yams' YamlSequence).
+            var sequence = try Yams.compose_all(yaml: text)
+            while let node = sequence.next() {
+                if case .scalar = node, Tag.Name(rawValue: node.tag.rawValue) == .null { continue }
+                var converter = Converter(limits: limits, file: file)
+                var lines: [String: Int] = [:]
+                let value = try converter.convert(node, path: "", depth: 0, lines: &lines)
+                out.append((value, SourceMap(lines: lines), node.mark?.line ?? 1))
+            }
+            if let error = sequence.error { throw error }
+        } catch let error as ManifestDecodingError {
+            throw error
+        } catch {
+            throw YAMLDocuments.describe(error, file: file)
+        }
+        return out
+    }
+
+    /// A cheap upper bound of the nesting depth, checked before composing (Yams composes recursively).
+    private func checkDepth(_ text: String) throws(ManifestDecodingError) {
+        var line = 1
+        var flow = 0
+        var maxFlow = 0
+        var indent = 0
+        var atLineStart = true
+        var dashes = 0
+        var quote: UInt8 = 0
+        for b in text.utf8 {
+            if b == 0x0A {
+                line += 1; atLineStart = true; indent = 0; dashes = 0
+                if quote == UInt8(ascii: "'") { quote = 0 }
+                continue
+            }
+            if quote != 0 {
+                if b == quote { quote = 0 }
+                continue
+            }
+            if atLineStart {
+                if b == 0x20 { indent += 1; continue }
+                if b == UInt8(ascii: "-") { dashes += 1; continue }
+                atLineStart = false
+            }
+            switch b {
+            case UInt8(ascii: "#") where flow == 0: atLineStart = false
+            case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = b
+            case UInt8(ascii: "["), UInt8(ascii: "{"): flow += 1; maxFlow = max(maxFlow, flow)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): flow = max(0, flow - 1)
+            default: break
+            }
+            if flow + dashes + indent / 2 > limits.maximumDepth * 2 || maxFlow > limits.maximumDepth {
+                throw ManifestDecodingError(
+                    code: .tooDeep, location: SourceLocation(file: file, line: line),
+                    message: "nesting deeper than \(limits.maximumDepth) levels; this is not a Kubernetes manifest")
+            }
+        }
+    }
+
+    static func describe(_ error: any Error, file: String) -> ManifestDecodingError {
+        if let y = error as? YamlError {
+            switch y {
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+                .composer(let context, let problem, let mark, _):
+                let ctx = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
+                return ManifestDecodingError(
+                    code: .syntax, location: SourceLocation(file: file, line: mark.line, column: mark.column),
+                    message: "YAML syntax error: \(problem)\(ctx)")
+            case .reader(let problem, _, _, _):
+                return ManifestDecodingError(
+                    code: .syntax, location: SourceLocation(file: file), message: "unreadable YAML: \(problem)")
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                return ManifestDecodingError(
+                    code: .syntax, location: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+                    message: "duplicate keys in mapping: \(duplicates.joined(separator: ", "))")
+            default:
+                return ManifestDecodingError(code: .syntax, location: SourceLocation(file: file), message: "\(y)")
+            }
+        }
+        return ManifestDecodingError(code: .syntax, location: SourceLocation(file: file), message: "\(error)")
+    }
+}
+
+/// Node → JSONValue with a node budget and line recording.
+private struct Converter {
+    let limits: ManifestDecoder.Limits
+    let file: String
+    var nodes = 0
+
+    init(limits: ManifestDecoder.Limits, file: String) {
+        self.limits = limits
+        self.file = file
+    }
+
+    func fail(_ code: ManifestDecodingError.Code, _ node: Node, _ message: String) -> ManifestDecodingError {
+        ManifestDecodingError(
+            code: code, location: SourceLocation(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0),
+            message: message)
+    }
+
+    mutating func convert(_ node: Node, path: String, depth: Int, lines: inout [String: Int]) throws(ManifestDecodingError)
+        -> JSONValue
+    {
+        nodes += 1
+        guard nodes <= limits.maximumNodes else {
+            throw fail(.tooLarge, node, "document expands to more than \(limits.maximumNodes) nodes (aliases?)")
+        }
+        guard depth <= limits.maximumDepth else {
+            throw fail(.tooDeep, node, "nesting deeper than \(limits.maximumDepth) levels")
+        }
+        if let line = node.mark?.line, lines[path] == nil { lines[path] = line }
+        switch node {
+        case .scalar(let scalar): return try self.scalar(scalar, node: node, path: path)
+        case .alias: return .null
+        case .sequence(let seq):
+            var items: [JSONValue] = []
+            items.reserveCapacity(seq.count)
+            for (i, child) in seq.enumerated() {
+                items.append(try convert(child, path: JSONPath.index(path, i), depth: depth + 1, lines: &lines))
+            }
+            return .array(items)
+        case .mapping(let mapping):
+            var object = JSONObject()
+            var merged: [(String, JSONValue)] = []
+            for (keyNode, valueNode) in mapping {
+                if case .scalar = keyNode, Tag.Name(rawValue: keyNode.tag.rawValue) == .merge {
+                    // `<<: *base` or `<<: [*a, *b]`: earlier sources win, explicit keys win over all.
+                    let sources: [Node] = valueNode.sequence.map { Array($0) } ?? [valueNode]
+                    for source in sources {
+                        var ignored: [String: Int] = [:]
+                        let v = try convert(source, path: path, depth: depth + 1, lines: &ignored)
+                        guard let o = v.objectValue else { throw fail(.syntax, source, "merge key '<<' needs a mapping") }
+                        for (k, v) in o where !merged.contains(where: { $0.0 == k }) { merged.append((k, v)) }
+                    }
+                    continue
+                }
+                let key = try keyString(keyNode)
+                object[key] = try convert(valueNode, path: JSONPath.key(path, key), depth: depth + 1, lines: &lines)
+            }
+            for (k, v) in merged where object[k] == nil { object[k] = v }
+            return .object(object)
+        }
+    }
+
+    func keyString(_ node: Node) throws(ManifestDecodingError) -> String {
+        guard case .scalar(let s) = node else {
+            throw fail(.unrepresentable, node, "a mapping key must be a scalar, not a \(node.mapping != nil ? "mapping" : "sequence")")
+        }
+        if Tag.Name(rawValue: node.tag.rawValue) == .null && s.style == .plain && (s.string == "~" || s.string.isEmpty) { return "null" }
+        return s.string
+    }
+
+    func scalar(_ s: Node.Scalar, node: Node, path: String) throws(ManifestDecodingError) -> JSONValue {
+        guard s.style == .plain else { return .string(s.string) }
+        switch Tag.Name(rawValue: node.tag.rawValue) {
+        case .null: return .null
+        case .bool: return node.bool.map(JSONValue.bool) ?? .string(s.string)
+        case .int:
+            if let i = node.int { return .int(Int64(i)) }
+            if let d = Double(s.string.replacingOccurrences(of: "_", with: "")), d.isFinite { return .double(d) }
+            throw fail(.unrepresentable, node, "integer '\(s.string)' is out of range")
+        case .float:
+            guard let d = node.float, d.isFinite else {
+                throw fail(.unrepresentable, node, "'\(s.string)' is not a finite number; JSON cannot hold it (quote it for a string)")
+            }
+            return .double(d)
+        default: return .string(s.string)
+        }
+    }
+}

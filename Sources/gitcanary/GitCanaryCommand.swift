@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `gitcanary` command: Flagger-compatible progressive delivery as a batch job.
+@main
+struct GitCanaryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gitcanary",
+        abstract: "Flagger-compatible progressive delivery as a batch job: sync Git, advance each due canary one step, exit.",
+        version: GitCanaryVersion.string,
+        subcommands: [
+            ValidateCommand.self,
+        ]
+    )
+}
