@@ -73,7 +73,7 @@ let package = Package(
         // Test support: fixtures, temp Git repos, process helpers, loopback receivers. Never linked into the product.
         .target(
             name: "TestSupport",
-            dependencies: ["Resources", "HTTPServer", "Sandbox", "KubeAPI"],
+            dependencies: ["Resources", "HTTPServer", "Sandbox", "KubeAPI", "Planner"],
             swiftSettings: strict),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
