@@ -245,12 +245,22 @@ struct Advance {
 
     /// Step 19: confirm-rollout gates, then scale up and start a run.
     func startRun(phase: CanaryPhase) async {
-        let commit = phase == .waiting ? (b.status.revision?.commit ?? b.input.revision.commit) : b.input.revision.commit
+        // While Waiting, a further change of the target makes the pending revision the current commit.
+        let changedWhileWaiting = phase == .waiting && b.status.lastAppliedSpec != ctx.targetHash
+        let commit = (phase == .waiting && !changedWhileWaiting)
+            ? (b.status.revision?.commit ?? b.input.revision.commit) : b.input.revision.commit
         if let closed = await tick.confirmGate(.confirmRollout, persisted: "rollout", commit: commit, phase: phase,
                                                passedText: { "Confirm-rollout check \($0) passed" }) {
+            if changedWhileWaiting {
+                b.status.revision = GitRevisionRecord(commit: commit, ref: b.input.revision.ref, observedAt: b.now)
+                b.status.lastAppliedSpec = ctx.targetHash
+                b.touchStatus(ctx)
+            }
             if phase != .waiting {
                 b.status.revision = GitRevisionRecord(commit: b.input.revision.commit, ref: b.input.revision.ref, observedAt: b.now)
                 b.setPhase(ctx, .waiting)
+                // Remember which spec waits, so a further change while Waiting is seen as a new pending revision.
+                b.status.lastAppliedSpec = ctx.targetHash
                 b.warn("Halt \(ctx.name) advancement waiting for approval \(closed.name)")
                 if !closed.mute { b.alert("Canary is waiting for approval.", .warn) }
             }

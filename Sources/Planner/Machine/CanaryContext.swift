@@ -42,6 +42,7 @@ struct CanaryContext: Sendable {
         let canary = input.canary
         let kind = canary.targetKind
         let provider = canary.provider(default: input.settings.meshProvider)
+        if let invalid = validate(canary, provider: provider, settings: input.settings) { return .failure(invalid) }
         guard let targetObject = input.object(kind: kind, name: canary.targetName) else {
             return .failure(PlanBlock("\(kind.lowercased()) \(canary.targetName).\(canary.namespace) get query error: not found"))
         }
@@ -77,6 +78,28 @@ struct CanaryContext: Sendable {
             selectorLabel: label, selectorValue: value, trackedConfigs: tracked, trackedChecksums: checksums,
             targetHash: input.settings.specHasher.hash(hashedTemplate(target)),
             router: RouterFactory.router(for: provider)))
+    }
+
+    /// Flagger's canary validation (§2.8), as far as the Planner can judge it.
+    static func validate(_ canary: Canary, provider: String, settings: PlannerSettings) -> PlanBlock? {
+        let ns = canary.namespace
+        if settings.noCrossNamespaceRefs {
+            let refs = (canary.effectiveAnalysis?.metrics ?? []).compactMap { $0.templateRef?.namespace }
+                + (canary.effectiveAnalysis?.alerts ?? []).compactMap { $0.providerRef.namespace }
+                + [canary.spec.upstreamRef?.namespace].compactMap { $0 }
+            if let other = refs.first(where: { !$0.isEmpty && $0 != ns }) {
+                return PlanBlock("namespace \(other) referenced by canary \(canary.name).\(ns): cross-namespace references "
+                    + "are not allowed (--no-cross-namespace-refs)")
+            }
+        }
+        let knativeTarget = canary.spec.targetRef.apiVersion?.hasPrefix("serving.knative.dev") == true
+        if knativeTarget || provider == "knative" {
+            return PlanBlock("canary \(canary.name).\(ns): Knative targets and the knative provider are not supported yet")
+        }
+        if let sa = canary.effectiveAnalysis?.sessionAffinity, let p = sa.primaryCookieName, p == sa.cookieName {
+            return PlanBlock("canary \(canary.name).\(ns): sessionAffinity.cookieName and primaryCookieName must differ")
+        }
+        return nil
     }
 
     /// The part of the target that identifies a revision: the pod template (DaemonSet: without the scale-to-zero
