@@ -29,6 +29,7 @@ public enum Planner {
         if let due = plan.nextDue, Tick.gatedPhases.contains(phase) {
             plan.eta = due.addingTimeInterval(Double(max(0, remainingSteps(b.canary, b.status) - 1)) * b.canary.intervalSeconds)
         }
+        if let note = b.note { plan.decision += " (\(note))" }
         if plan.hypothetical && !plan.decision.contains("hypothetical") {
             let skipped = plan.checks.filter { $0.verdict == .skipped }.map(\.name)
             plan.decision += " (hypothetical: assumes \(skipped.joined(separator: ", ")) pass\(skipped.count == 1 ? "es" : ""))"

@@ -90,4 +90,34 @@ import TestSupport
         #expect(s.cluster.object("ConfigMap", "podinfo-config-env-primary") == nil)
         #expect(s.cluster.canary.status?.trackedConfigs == nil)
     }
+
+    @Test func kedaScaledObject() async {
+        let so: JSONValue = [
+            "apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject",
+            "metadata": ["name": "podinfo-so", "namespace": "default", "labels": ["app": "podinfo"]],
+            "spec": ["scaleTargetRef": ["name": "podinfo"], "pollingInterval": 10, "cooldownPeriod": 20,
+                     "minReplicaCount": 2, "maxReplicaCount": 5,
+                     "advanced": ["horizontalPodAutoscalerConfig": ["name": "podinfo-hpa"]],
+                     "triggers": [["type": "prometheus", "name": "rps",
+                                   "metadata": ["serverAddress": "http://prometheus:9090", "threshold": "100",
+                                                "query": "sum(rate(http_requests_total{deployment=\"podinfo-canary\",app=\"podinfo\"}[1m]))"]]]],
+        ]
+        let c = PlannerFixtures.canary { c in
+            c.spec.provider = "kubernetes"
+            c.spec.autoscalerRef = AutoscalerReference(apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", name: "podinfo-so")
+        }
+        let s = PlannerScenario(canary: c, objects: [PlannerFixtures.podinfo(), so] + PlannerFixtures.configs())
+        let objects = await Self.initObjects(s).filter { Manifest(object: $0).kind == "ScaledObject" }
+        GoldenFile.check(objects, "kubernetes/keda-scaledobject")
+        #expect(objects.first?["spec", "triggers"]?.arrayValue?.first?["metadata", "query"] ==
+            "sum(rate(http_requests_total{deployment=\"podinfo-primary\",app=\"podinfo-primary\"}[1m]))")
+        #expect(objects.first?["spec", "advanced", "horizontalPodAutoscalerConfig", "name"] == "podinfo-hpa-primary")
+        // The target's ScaledObject is paused while the target is parked, resumed for a new revision.
+        #expect(s.cluster.object("ScaledObject", "podinfo-so")?["metadata", "annotations", "autoscaling.keda.sh/paused-replicas"] == "0")
+        s.cluster.setImage("podinfo", "podinfo:6.0.1")
+        await s.run()
+        #expect(s.phase == .progressing)
+        #expect(s.cluster.object("ScaledObject", "podinfo-so")?["metadata", "annotations", "autoscaling.keda.sh/paused-replicas"] == nil)
+        #expect(s.targetReplicas == 2)
+    }
 }

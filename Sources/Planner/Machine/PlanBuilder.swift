@@ -17,6 +17,8 @@ final class PlanBuilder {
     var routesChanged = false
     /// The routes that the routing asserts of this plan carry.
     var assertedRoutes: Routes?
+    /// A remark appended to the decision.
+    var note: String?
 
     init(input: PlanInput) {
         self.input = input

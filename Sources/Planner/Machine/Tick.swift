@@ -143,6 +143,18 @@ struct Tick {
 
     /// Creates the primary HPA when missing; at promotion also updates it. Returns a block message.
     func reconcileAutoscaler(_ ctx: CanaryContext, promotion: Bool) -> String? {
+        if let ref = canary.spec.autoscalerRef, ref.kind == "ScaledObject" {
+            guard let source = ctx.observed("ScaledObject", ref.name) else {
+                return "ScaledObject \(ref.name).\(canary.namespace) get query error: not found"
+            }
+            let desired = PrimaryScaledObject.desired(source: source, context: ctx)
+            if ctx.observed("ScaledObject", ref.name + "-primary") == nil {
+                b.change(desired, "create the primary ScaledObject \(ref.name)-primary")
+            } else if promotion {
+                b.ensure(desired, "promotion: primary ScaledObject follows \(ref.name)")
+            }
+            return nil
+        }
         guard let ref = canary.spec.autoscalerRef, ref.kind == "HorizontalPodAutoscaler" else { return nil }
         guard let source = ctx.observed("HorizontalPodAutoscaler", ref.name) else {
             return "HorizontalPodAutoscaler \(ref.name).\(canary.namespace) get query error: not found"
@@ -157,7 +169,19 @@ struct Tick {
         return nil
     }
 
+    /// KEDA: pauses (or resumes) the target's ScaledObject so it does not fight the parking of the target.
+    func pauseTargetScaler(_ ctx: CanaryContext, _ pause: Bool) {
+        guard let ref = canary.spec.autoscalerRef, ref.kind == "ScaledObject",
+              let so = ctx.observed("ScaledObject", ref.name) else { return }
+        let current = JSONValue.stringMap(so["metadata", "annotations"])[PrimaryScaledObject.pauseAnnotation]
+        if pause && current == "0" || !pause && current == nil { return }
+        b.patch(Manifest(object: so).ref,
+                ["metadata": ["annotations": [PrimaryScaledObject.pauseAnnotation: pause ? "0" : .null]]],
+                pause ? "pause the target's ScaledObject while the target is parked" : "resume the target's ScaledObject")
+    }
+
     func scaleToZero(_ ctx: CanaryContext, reason: String) {
+        pauseTargetScaler(ctx, true)
         guard let target = ctx.target else { return }
         let ref = Manifest(object: target.object).ref
         if target.isDaemonSet {
@@ -171,6 +195,7 @@ struct Tick {
     }
 
     func scaleFromZero(_ ctx: CanaryContext, reason: String) {
+        pauseTargetScaler(ctx, false)
         guard let target = ctx.target else { return }
         let ref = Manifest(object: target.object).ref
         if target.isDaemonSet {
@@ -182,6 +207,9 @@ struct Tick {
         if replicas <= 0 {
             if let ref = canary.spec.autoscalerRef, ref.kind == "HorizontalPodAutoscaler" {
                 let min = ctx.observed("HorizontalPodAutoscaler", ref.name).flatMap { HorizontalPodAutoscalerView($0).minReplicas } ?? 1
+                replicas = min > 1 ? min : 1
+            } else if let ref = canary.spec.autoscalerRef, ref.kind == "ScaledObject" {
+                let min = ctx.observed("ScaledObject", ref.name)?["spec", "minReplicaCount"]?.intValue.map(Int.init) ?? 1
                 replicas = min > 1 ? min : 1
             } else if canary.spec.autoscalerRef != nil {
                 replicas = 1
@@ -263,6 +291,7 @@ struct Tick {
         }
         b.status.lastAppliedSpec = "flagger:" + (b.observedStatus.lastAppliedSpec ?? "")
         b.status.revision = nil
+        b.note = "adopting a canary Flagger managed: the target's pod template differs from the primary's, so it is analysed"
         return false
     }
 }
