@@ -59,6 +59,7 @@ public final class ScriptedProbe: AnalysisProbe {
     /// Forgets recorded calls.
     public func resetCalls() { state.withLock { $0.calls = [] } }
 
+    /// The scripted verdict of the metric (default pass), recorded.
     public func evaluate(metric: CanaryMetric, of canary: Canary, at now: Date) async -> CheckRecord {
         let verdict: CheckRecord.Verdict = state.withLock {
             $0.calls.append(Call(kind: "metric", name: metric.name))
@@ -81,6 +82,7 @@ public final class ScriptedProbe: AnalysisProbe {
                            verdict: verdict, message: message)
     }
 
+    /// The scripted verdict of the hook (default pass, HTTP 200), recorded with its phase.
     public func call(webhook: CanaryWebhook, of canary: Canary, phase: CanaryPhase, checksum: String, at now: Date) async
         -> CheckRecord {
         let verdict: CheckRecord.Verdict = state.withLock {
@@ -97,6 +99,7 @@ public final class ScriptedProbe: AnalysisProbe {
                            message: verdict == .skipped ? "would call \(webhook.url)" : (verdict == .pass ? "" : "forbidden"))
     }
 
+    /// The scripted provider availability, recorded.
     public func isProviderAvailable(for canary: Canary) async -> CheckRecord {
         let verdict = state.withLock {
             $0.calls.append(Call(kind: "provider", name: "providers"))
