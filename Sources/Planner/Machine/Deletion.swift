@@ -41,7 +41,8 @@ struct Deletion {
                 }
             }
             if let router = ctx.router {
-                let routeCtx = RouteContext(canary: canary, cookies: SessionCookies(status: b.status))
+                let routeCtx = RouteContext(canary: canary, cookies: SessionCookies(status: b.status),
+                                            settings: ctx.settings, observed: ctx.input.observed)
                 b.plan.writes += router.finalize(routeCtx, observed: { ctx.observed($0, $1) })
             }
             b.decide("terminating: reverting \(ctx.targetID); the finalizer goes once it is ready")

@@ -63,7 +63,9 @@ extension PlanBuilder {
         let affinity = canary.effectiveAnalysis?.sessionAffinity
         let cookies = SessionCookies(status: status).next(affinity: affinity, canaryWeight: routes.canary, random: ctx.random)
         if let router = ctx.router {
-            switch router.desiredObjects(RouteContext(canary: canary, cookies: cookies), routes: routes) {
+            let routeContext = RouteContext(canary: canary, cookies: cookies, settings: ctx.settings,
+                                            observed: ctx.input.observed)
+            switch router.desiredObjects(routeContext, routes: routes) {
             case .success(let objects):
                 for o in objects { change(o, reason) }
             case .failure(let e):

@@ -132,7 +132,9 @@ struct Tick {
     /// Re-asserts the routing objects at the routes the status records.
     func assertRoutes(_ ctx: CanaryContext, router: any Router) {
         let routes = b.observedRoutes
-        switch router.desiredObjects(RouteContext(canary: canary, cookies: SessionCookies(status: b.status)), routes: routes) {
+        let routeContext = RouteContext(canary: canary, cookies: SessionCookies(status: b.status),
+                                        settings: ctx.settings, observed: ctx.input.observed)
+        switch router.desiredObjects(routeContext, routes: routes) {
         case .success(let objects):
             for o in objects { b.ensure(o, "routes at the status's weights \(routes)") }
             b.assertedRoutes = routes

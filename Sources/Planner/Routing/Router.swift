@@ -36,10 +36,21 @@ public struct RouteContext: Sendable {
     public var canary: Canary
     /// The cookies in force after this step's transition.
     public var cookies: SessionCookies
+    /// Controller settings (ingress annotation prefix, ingress class, ...).
+    public var settings: PlannerSettings
+    /// The observed objects, for routers that copy or adopt existing objects (ingresses, upstreams, ...).
+    public var observed: [ObjectRef: JSONValue]
     /// Creates a context.
-    public init(canary: Canary, cookies: SessionCookies) {
+    public init(canary: Canary, cookies: SessionCookies, settings: PlannerSettings = PlannerSettings(),
+                observed: [ObjectRef: JSONValue] = [:]) {
         self.canary = canary
         self.cookies = cookies
+        self.settings = settings
+        self.observed = observed
+    }
+    /// The observed object of a kind and name in the canary's namespace.
+    public func object(kind: String, name: String) -> JSONValue? {
+        observed.first { $0.key.kind == kind && $0.key.name == name && $0.key.namespace == canary.namespace }?.value
     }
 }
 
