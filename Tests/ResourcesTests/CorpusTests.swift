@@ -8,6 +8,8 @@ import Testing
     struct Expectation: Sendable, CustomTestStringConvertible {
         var verdict: String
         var file: String
+        /// SHA-256 of PyYAML's parse in canonical JSON (an independent YAML reading of the same document).
+        var pyyamlSHA256: String
         var testDescription: String { "\(verdict) \(file)" }
     }
 
@@ -20,8 +22,8 @@ import Testing
         return text.split(separator: "\n").compactMap { line in
             guard !line.hasPrefix("#") else { return nil }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count >= 2 else { return nil }
-            return Expectation(verdict: String(fields[0]), file: String(fields[1]))
+            guard fields.count >= 3 else { return nil }
+            return Expectation(verdict: String(fields[0]), file: String(fields[1]), pyyamlSHA256: String(fields[2]))
         }
     }()
 
@@ -84,6 +86,17 @@ import Testing
         if m.kind == "Canary" {
             #expect(legacy.first?.message.contains("rename spec.canaryAnalysis to spec.analysis") == true)
         }
+    }
+
+    /// GitCanary's YAML decoding equals PyYAML's for every corpus document (canonical JSON compared by SHA-256).
+    @Test func decodingAgreesWithPyYAML() throws {
+        var mismatches: [String] = []
+        for e in CorpusTests.expectations {
+            let m = try CorpusTests.manifest(e.file)
+            if SpecHash.of(m.object) != e.pyyamlSHA256 { mismatches.append(e.file) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches)")
+        #expect(CorpusTests.expectations.count == 172)
     }
 
     @Test func placeholderDocumentsDecodeAndValidateWithoutCrashing() throws {
