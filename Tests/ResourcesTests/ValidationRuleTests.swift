@@ -233,3 +233,12 @@ import Testing
         #expect(finding["object", "name"] == "podinfo")
     }
 }
+
+extension ValidationRuleTests {
+    @Test func legacyCanaryAnalysisInV1beta1IsOneFinding() {
+        let r = ValidationRuleTests.report(ValidationRuleTests.base.replacingOccurrences(of: "  analysis:", with: "  canaryAnalysis:"))
+        #expect(r.findings.map(\.line) == [
+            "canary.yaml:14: error: 'canaryAnalysis' was renamed 'analysis' in flagger.app/v1beta1; the API server drops it and rejects the Canary for lacking analysis: rename it (spec.canaryAnalysis)"
+        ])
+    }
+}

@@ -17,7 +17,7 @@ enum CanaryRules {
         if spec?["analysis"] == nil, spec?["canaryAnalysis"] != nil {
             out.append(
                 .error(.legacyAPIVersion, "spec.canaryAnalysis",
-                    "'canaryAnalysis' was renamed 'analysis' in flagger.app/v1beta1; the API server drops it: rename it"))
+                    "'canaryAnalysis' was renamed 'analysis' in flagger.app/v1beta1; the API server drops it and rejects the Canary for lacking analysis: rename it"))
         }
         if let analysis = spec?["analysis"], case .object = analysis {
             checkAnalysis(analysis, path: "spec.analysis", into: &out)

@@ -43,7 +43,12 @@ public struct ManifestValidator: Sendable {
         }
         out += SchemaChecker().check(manifest.object, schema, path: "")
         switch kind {
-        case "Canary": out += CanaryRules.check(manifest.object)
+        case "Canary":
+            out += CanaryRules.check(manifest.object)
+            if out.contains(where: { $0.rule == .legacyAPIVersion && $0.path == "spec.canaryAnalysis" }) {
+                // One finding for one problem: the rename message covers the missing analysis and the dropped field.
+                out.removeAll { ($0.rule == .schemaRequired && $0.path == "spec.analysis") || ($0.rule == .schemaUnknownField && $0.path == "spec.canaryAnalysis") }
+            }
         case "MetricTemplate": out += FlaggerKindRules.checkMetricTemplate(manifest.object)
         default: out += FlaggerKindRules.checkAlertProvider(manifest.object)
         }
