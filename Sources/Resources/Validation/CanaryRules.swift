@@ -14,6 +14,7 @@ enum CanaryRules {
         let spec = object["spec"]
         checkService(spec, into: &out)
         checkKnative(spec, into: &out)
+        checkProviderRequirements(spec, into: &out)
         if spec?["analysis"] == nil, spec?["canaryAnalysis"] != nil {
             out.append(
                 .error(.legacyAPIVersion, "spec.canaryAnalysis",
@@ -61,6 +62,32 @@ enum CanaryRules {
         }
         if knative, spec["autoscalerRef"] != nil {
             out.append(.error(.knative, "spec.autoscalerRef", "a Knative Service target cannot have an autoscalerRef (Knative scales it)"))
+        }
+    }
+
+    private static func checkProviderRequirements(_ spec: JSONValue?, into out: inout [Problem]) {
+        guard let spec, case .object = spec, let provider = spec["provider"]?.stringValue else { return }
+        func stuck(_ path: String, _ what: String) {
+            out.append(
+                .warning(.providerRequirements, path,
+                    "provider \(provider) needs \(what); without it the canary stays in Initializing"))
+        }
+        switch provider {
+        case "nginx", "skipper":
+            if spec["ingressRef"] == nil { stuck("spec.ingressRef", "spec.ingressRef (the Ingress of the apex service)") }
+        case "apisix":
+            if spec["routeRef"] == nil { stuck("spec.routeRef", "spec.routeRef (the ApisixRoute)") }
+        case "gatewayapi:v1", "gatewayapi:v1beta1":
+            if spec["service", "gatewayRefs"]?.arrayValue?.isEmpty != false {
+                stuck("spec.service.gatewayRefs", "spec.service.gatewayRefs (the Gateways to attach the HTTPRoute to)")
+            }
+        default: break
+        }
+        let analysis = spec["analysis"]
+        if analysis?["mirror"]?.boolValue == true, (analysis?["iterations"]?.doubleValue ?? 0) <= 0, provider != "istio" {
+            out.append(
+                .warning(.providerRequirements, "spec.analysis.mirror",
+                    "mirroring with progressive weights works only with provider istio; with \(provider) the canary never advances past its first step"))
         }
     }
 

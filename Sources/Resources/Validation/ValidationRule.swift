@@ -46,6 +46,10 @@ public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
     /// A Knative target with a non-knative provider, the knative provider with another target, or a Knative target
     /// with an autoscalerRef (Flagger refuses to schedule such a canary).
     case knative = "canary.knative"
+    /// A provider setting Flagger needs to make progress: nginx/skipper without `ingressRef`, apisix without
+    /// `routeRef`, Gateway API without `service.gatewayRefs`, canary-strategy mirroring with a provider other than
+    /// Istio (warning: Flagger accepts the object but the canary never advances).
+    case providerRequirements = "canary.provider-requirements"
     /// A metric `templateRef` that names no MetricTemplate among the validated files (warning).
     case templateRefNotFound = "canary.template-ref"
     /// An alert `providerRef` that names no AlertProvider among the validated files (warning).
