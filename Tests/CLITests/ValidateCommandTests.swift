@@ -110,6 +110,18 @@ import Testing
         #expect(help.stdout.contains("--output"))
     }
 
+    @Test func overlappingPathsAndSymlinkCyclesAreReadOnce() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        try dir.write("apps/canary.yaml", ValidateCommandTests.canary)
+        try dir.write("apps/template.yaml", ValidateCommandTests.template)
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.url.appendingPathComponent("apps/loop").path, withDestinationPath: dir.url.appendingPathComponent("apps").path)
+        guard let r = try GitCanaryBinary.run(["validate", "apps", "./apps/canary.yaml", "apps/"], in: dir.url) else { return }
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.lines.last == "2 files, 2 objects: 0 errors, 0 warnings")
+    }
+
     @Test func emptyDirectoryIsNotAnError() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }

@@ -23,7 +23,7 @@ enum ManifestFiles {
         var seen: Set<String> = []
         var out: [ValidationReport.File] = []
         for path in paths {
-            for file in try list(path) where seen.insert(file).inserted {
+            for file in try list(path) where seen.insert(URL(fileURLWithPath: file).standardizedFileURL.path).inserted {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw ReadError(path: file, reason: "cannot read the file (permissions?)")
                 }
@@ -41,18 +41,22 @@ enum ManifestFiles {
         }
         guard isDirectory.boolValue else { return [path] }
         var out: [String] = []
-        walk(path, into: &out)
+        var visited: Set<String> = []
+        walk(path, visited: &visited, into: &out)
         return out
     }
 
-    private static func walk(_ directory: String, into out: inout [String]) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+    /// Walks a directory; `visited` (resolved paths) stops symbolic-link cycles.
+    private static func walk(_ directory: String, visited: inout Set<String>, into out: inout [String]) {
+        guard visited.insert(URL(fileURLWithPath: directory).resolvingSymlinksInPath().path).inserted,
+            let names = try? FileManager.default.contentsOfDirectory(atPath: directory)
+        else { return }
         for name in names.sorted() where !name.hasPrefix(".") {
             let full = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
-                walk(full, into: &out)
+                walk(full, visited: &visited, into: &out)
             } else if let ext = name.split(separator: ".").last, name.contains("."), extensions.contains(ext.lowercased()) {
                 out.append(full)
             }
