@@ -115,7 +115,7 @@ import Testing
             let kind = try #require(crd.object["spec", "names", "kind"]?.stringValue)
             let version = try #require(crd.object["spec", "versions"]?.arrayValue?.first { $0["name"] == "v1beta1" })
             let schema = try #require(version["schema", "openAPIV3Schema"])
-            #expect(FlaggerCRDSchema.schema(forKind: kind) == stripDescriptions(schema), "\(kind)")
+            #expect(FlaggerCRDSchema.flaggerSchema(forKind: kind) == stripDescriptions(schema), "\(kind)")
         }
     }
 

@@ -247,3 +247,14 @@ extension ValidationRuleTests {
         ])
     }
 }
+
+extension ValidationRuleTests {
+    @Test func gitCanaryOnNoDataIsKnownAndChecked() {
+        let ok = ValidationRuleTests.base.replacingOccurrences(of: "      interval: 1m\n", with: "      interval: 1m\n      onNoData: hold\n")
+        #expect(ValidationRuleTests.report(ok).findings.isEmpty)
+        let bad = ok.replacingOccurrences(of: "onNoData: hold", with: "onNoData: ignore")
+        #expect(ValidationRuleTests.report(bad).findings.map(\.line) == [
+            "canary.yaml:22: error: unknown onNoData \"ignore\"; expected one of: fail, pass, hold (spec.analysis.metrics[0].onNoData)"
+        ])
+    }
+}
