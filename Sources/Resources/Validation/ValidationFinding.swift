@@ -5,6 +5,7 @@ public enum ValidationSeverity: String, Sendable, Hashable, Codable, Comparable 
     /// Worth a look, but the object is accepted (a missing reference, a value Flagger clamps, an unsupported feature).
     case warning
 
+    /// Errors order before warnings.
     public static func < (lhs: ValidationSeverity, rhs: ValidationSeverity) -> Bool {
         lhs == .error && rhs == .warning
     }
