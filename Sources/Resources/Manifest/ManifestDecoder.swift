@@ -15,7 +15,7 @@ public struct ManifestDecoder: Sendable {
         /// Most nodes one document may expand to (guards against alias bombs).
         public var maximumNodes: Int
         /// Creates limits.
-        public init(maximumFileBytes: Int = 8 << 20, maximumDepth: Int = 100, maximumNodes: Int = 1_000_000) {
+        public init(maximumFileBytes: Int = 8 << 20, maximumDepth: Int = 100, maximumNodes: Int = 200_000) {
             self.maximumFileBytes = maximumFileBytes
             self.maximumDepth = maximumDepth
             self.maximumNodes = maximumNodes
