@@ -164,3 +164,31 @@ import TestSupport
         #expect(h.hash(a) != h.hash(["b": 2, "a": ["x", "y"]]))
     }
 }
+
+/// The Planner's default hashers are the ones of `Resources`.
+@Suite struct HashSeamTests {
+    @Test func targetHashEqualsSpecHashOfTheTarget() async {
+        for kind in ["Deployment", "DaemonSet"] {
+            let c = PlannerFixtures.canary(kind: kind)
+            let target = PlannerFixtures.podinfo(kind: kind)
+            let s = PlannerScenario(canary: c, objects: [target] + PlannerFixtures.configs())
+            await s.initialize()
+            let parked = s.cluster.object(kind, "podinfo") ?? .null
+            #expect(s.cluster.canary.status?.lastAppliedSpec == SpecHash.target(target))
+            #expect(s.cluster.canary.status?.lastAppliedSpec == SpecHash.target(parked))
+            #expect(s.cluster.canary.status?.lastAppliedSpec?.count == 64)
+        }
+    }
+
+    @Test func trackedConfigsUseFlaggersChecksum() async {
+        let s = PlannerScenario()
+        await s.initialize()
+        let tracked = s.cluster.canary.status?.trackedConfigs ?? [:]
+        let cm = s.cluster.object("ConfigMap", "podinfo-config-env") ?? .null
+        let secret = s.cluster.object("Secret", "podinfo-secret-env") ?? .null
+        #expect(tracked["configmap/podinfo-config-env"] == ConfigChecksum.configMap(cm))
+        #expect(tracked["secret/podinfo-secret-env"] == ConfigChecksum.secret(secret))
+        // Flagger's checksum of {"color":"red"}: sha256 of the Go JSON, first 8 bytes.
+        #expect(tracked["configmap/podinfo-config-env"]?.count == 16)
+    }
+}

@@ -71,10 +71,10 @@ enum ConfigTracking {
         return .success(out)
     }
 
-    /// `status.trackedConfigs`: key → checksum of `data`.
+    /// `status.trackedConfigs`: key → checksum of the config (its `data`, as Flagger).
     static func checksums(_ configs: [TrackedConfig], hasher: any SpecHasher) -> [String: String] {
         var map: [String: String] = [:]
-        for c in configs { map[c.key] = hasher.hash(c.object.data) }
+        for c in configs { map[c.key] = hasher.hash(c.object.object) }
         return map
     }
 

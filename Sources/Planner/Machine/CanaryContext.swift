@@ -102,16 +102,14 @@ struct CanaryContext: Sendable {
         return nil
     }
 
-    /// The part of the target that identifies a revision: the pod template (DaemonSet: without the scale-to-zero
-    /// node selector, and a missing node selector as an empty one).
+    /// The part of the target that identifies a revision, as `SpecHash.target` hashes it: the pod template
+    /// (DaemonSet: without the scale-to-zero node selector, an empty node selector dropped).
     static func hashedTemplate(_ target: WorkloadView) -> JSONValue {
         var template = target.podTemplate
         if target.isDaemonSet {
-            template.set(template["spec", "nodeSelector"] ?? .object(JSONObject()), at: ["spec", "nodeSelector"])
-            if var ns = template["spec", "nodeSelector"]?.objectValue {
-                ns[PrimaryWorkload.scaleToZeroKey] = nil
-                template.set(.object(ns), at: ["spec", "nodeSelector"])
-            }
+            var selector = template["spec", "nodeSelector"]?.objectValue ?? JSONObject()
+            selector[PrimaryWorkload.scaleToZeroKey] = nil
+            template.set(selector.isEmpty ? nil : .object(selector), at: ["spec", "nodeSelector"])
         }
         return template
     }

@@ -20,9 +20,10 @@ public struct PlannerSettings: Sendable {
     public var ingressClass: String
     /// How many checks `status.checks` keeps.
     public var maxCheckRecords: Int
-    /// The target spec hash (status.lastAppliedSpec / lastPromotedSpec).
+    /// The target spec hash (status.lastAppliedSpec / lastPromotedSpec), given the hashed part of the target
+    /// (the pod template, or a Service target's spec).
     public var specHasher: any SpecHasher
-    /// The ConfigMap/Secret data checksum (status.trackedConfigs values).
+    /// The ConfigMap/Secret checksum (status.trackedConfigs values), given the whole ConfigMap or Secret.
     public var configHasher: any SpecHasher
 
     /// Flagger's defaults.
@@ -30,7 +31,7 @@ public struct PlannerSettings: Sendable {
                 includeLabelPrefix: [String] = [], configTracking: Bool = true, noCrossNamespaceRefs: Bool = false,
                 clusterName: String = "", ingressAnnotationsPrefix: String = "nginx.ingress.kubernetes.io",
                 ingressClass: String = "", maxCheckRecords: Int = 10,
-                specHasher: any SpecHasher = FNV1aHasher(), configHasher: any SpecHasher = FNV1aHasher()) {
+                specHasher: any SpecHasher = SHA256SpecHasher(), configHasher: any SpecHasher = FlaggerConfigChecksum()) {
         self.meshProvider = meshProvider
         self.selectorLabels = selectorLabels
         self.includeLabelPrefix = includeLabelPrefix
@@ -50,6 +51,25 @@ public struct PlannerSettings: Sendable {
 public protocol SpecHasher: Sendable {
     /// A stable hash of the value.
     func hash(_ value: JSONValue) -> String
+}
+
+/// GitCanary's spec hash: SHA-256 of the canonical JSON (``SpecHash`` of `Resources`), nulls dropped.
+public struct SHA256SpecHasher: SpecHasher {
+    /// Creates the hasher.
+    public init() {}
+    /// The hash.
+    public func hash(_ value: JSONValue) -> String { SpecHash.of(SpecHash.normalise(value)) }
+}
+
+/// Flagger's ConfigMap/Secret checksum (``ConfigChecksum`` of `Resources`), reproduced byte for byte; the value
+/// hashed is the whole ConfigMap or Secret.
+public struct FlaggerConfigChecksum: SpecHasher {
+    /// Creates the hasher.
+    public init() {}
+    /// The checksum.
+    public func hash(_ value: JSONValue) -> String {
+        value["kind"]?.stringValue == "Secret" ? ConfigChecksum.secret(value) : ConfigChecksum.configMap(value)
+    }
 }
 
 /// FNV-1a 64 over the canonical JSON text (sorted keys, compact), as 16 lowercase hex digits.
