@@ -73,7 +73,8 @@ public enum PlannerFixtures {
          "metadata": ["name": "podinfo", "namespace": "default"],
          "spec": ["scaleTargetRef": ["apiVersion": "apps/v1", "kind": "Deployment", "name": "podinfo"],
                   "minReplicas": 2, "maxReplicas": 4,
-                  "metrics": [["type": "Resource", "resource": ["name": "cpu", "target": ["type": "Utilization", "averageUtilization": 99]]]]]]
+                  "metrics": [["type": "Resource",
+                               "resource": ["name": "cpu", "target": ["type": "Utilization", "averageUtilization": 99]]]]]]
     }
 
     /// A Canary for `podinfo`: interval 1m, threshold 10, the two builtin metrics, stepWeight 10, maxWeight 50.
@@ -127,7 +128,10 @@ public final class PlannerScenario: @unchecked Sendable {
     public convenience init(_ configure: (inout Canary) -> Void = { _ in }, provider: String? = nil, hpa: Bool = false) {
         let c = PlannerFixtures.canary { c in
             c.spec.provider = provider
-            if hpa { c.spec.autoscalerRef = AutoscalerReference(apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", name: "podinfo") }
+            if hpa {
+                c.spec.autoscalerRef = AutoscalerReference(apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler",
+                                                           name: "podinfo")
+            }
             configure(&c)
         }
         var objects = [PlannerFixtures.podinfo()] + PlannerFixtures.configs()

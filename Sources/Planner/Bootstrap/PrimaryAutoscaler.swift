@@ -66,7 +66,8 @@ enum PrimaryScaledObject {
         return [
             "apiVersion": .string(source["apiVersion"]?.stringValue ?? "keda.sh/v1alpha1"), "kind": "ScaledObject",
             "metadata": GeneratedMetadata.metadata(name: name + "-primary", namespace: canary.namespace,
-                                                   labels: GeneratedMetadata.withoutToolkit(JSONValue.stringMap(source["metadata", "labels"])),
+                                                   labels: GeneratedMetadata.withoutToolkit(
+                                                       JSONValue.stringMap(source["metadata", "labels"])),
                                                    annotations: [:], owner: canary),
             "spec": spec,
         ]

@@ -65,7 +65,8 @@ struct Advance {
             case .waiting(let m):
                 let message = "canary deployment \(ctx.targetID) not ready: \(m)"
                 if deadlinePassed(from: waitStart) {
-                    await Transitions(tick: tick, ctx: ctx).rollback(reason: message + " (progress deadline \(canary.progressDeadlineSeconds)s exceeded)")
+                    let reason = message + " (progress deadline \(canary.progressDeadlineSeconds)s exceeded)"
+                    await Transitions(tick: tick, ctx: ctx).rollback(reason: reason)
                 } else {
                     b.warn(message)
                     b.decide("waiting: \(message)")

@@ -61,7 +61,8 @@ struct CanaryContext: Sendable {
         }
         if target.isDaemonSet, let type = target.object["spec", "updateStrategy", "type"]?.stringValue,
            type != "RollingUpdate" {
-            return .failure(PlanBlock("daemonset \(canary.targetName).\(canary.namespace) must have RollingUpdate strategy but have \(type)"))
+            return .failure(PlanBlock("daemonset \(canary.targetName).\(canary.namespace) must have RollingUpdate "
+                + "strategy but have \(type)"))
         }
         var tracked: [TrackedConfig] = []
         var checksums: [String: String]? = nil

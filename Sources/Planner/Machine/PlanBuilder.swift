@@ -43,7 +43,8 @@ final class PlanBuilder {
     // MARK: writes
 
     func change(_ object: JSONValue, _ reason: String) {
-        let rv = input.object(kind: Manifest(object: object).kind, name: Manifest(object: object).name)?["metadata", "resourceVersion"]?.stringValue
+        let m = Manifest(object: object)
+        let rv = input.object(kind: m.kind, name: m.name)?["metadata", "resourceVersion"]?.stringValue
         plan.writes.append(PlannedWrite(.apply(object: object), intent: .change, reason: reason, precondition: rv))
     }
 

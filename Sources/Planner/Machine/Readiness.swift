@@ -22,7 +22,8 @@ enum Readiness: Sendable, Hashable {
                 return .waiting("waiting for rollout to finish: \(updated) out of \(desired) new pods have been updated")
             }
             if available < Int((Double(desired) * Double(threshold) / 100).rounded(.down)) {
-                return .waiting("waiting for rollout to finish: \(available) of \(desired) (readyThreshold \(threshold)%) updated pods are available")
+                return .waiting("waiting for rollout to finish: \(available) of \(desired) "
+                    + "(readyThreshold \(threshold)%) updated pods are available")
             }
             return .ready
         }
@@ -46,7 +47,8 @@ enum Readiness: Sendable, Hashable {
             return verdict("waiting for rollout to finish: \(replicas - updated) old replicas are pending termination")
         }
         if availableReplicas < Int((Double(updated) * Double(threshold) / 100).rounded(.down)) {
-            return verdict("waiting for rollout to finish: \(availableReplicas) of \(updated) (readyThreshold \(threshold)%) updated replicas are available")
+            return verdict("waiting for rollout to finish: \(availableReplicas) of \(updated) "
+                + "(readyThreshold \(threshold)%) updated replicas are available")
         }
         return .ready
     }

@@ -246,7 +246,8 @@ struct Tick {
             if let ctx { b.touchStatus(ctx) } else { touchWithoutContext() }
             b.warn("Canary failed! Initialization of \(canary.name).\(canary.namespace) did not complete: \(message)",
                    phase: .failed)
-            b.decide("failed: initialization did not complete within the progress deadline (\(canary.progressDeadlineSeconds)s): \(message)")
+            b.decide("failed: initialization did not complete within the progress deadline "
+                + "(\(canary.progressDeadlineSeconds)s): \(message)")
             return
         }
         if b.observedStatus.phase == nil || b.observedStatus.phaseStartTime == nil {

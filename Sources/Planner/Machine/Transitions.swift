@@ -83,7 +83,8 @@ struct Transitions {
     func promoteAndStart() {
         promote()
         b.setPhase(ctx, .promoting)
-        b.decide("promote: analysis passed at weight \(b.status.canaryWeight ?? 0)\(tick.passedSummary); copying the target to \(canary.primaryName)")
+        b.decide("promote: analysis passed at weight \(b.status.canaryWeight ?? 0)\(tick.passedSummary); "
+            + "copying the target to \(canary.primaryName)")
     }
 
     /// Promotion traffic shift (§2.5), in phase Promoting after the primary is ready.

@@ -126,7 +126,8 @@ struct IstioRouter: Router {
                     return d
                 }
                 var d = d
-                d["headers"] = ["response": ["add": ["Set-Cookie": .string(SessionCookies.setCookie(cookie, maxAge: maxAge, affinity: affinity))]]]
+                let header = SessionCookies.setCookie(cookie, maxAge: maxAge, affinity: affinity)
+                d["headers"] = ["response": ["add": ["Set-Cookie": .string(header)]]]
                 return d
             }
             sticky["match"] = .array(Self.merge([Self.cookieMatch(cookie)], into: serviceMatch))
