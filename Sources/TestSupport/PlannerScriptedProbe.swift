@@ -16,6 +16,10 @@ public final class ScriptedProbe: AnalysisProbe {
         public var type: String?
         /// Payload phase (webhooks).
         public var phase: CanaryPhase?
+        /// Payload checksum (webhooks).
+        public var checksum: String?
+        /// Payload metadata (webhooks).
+        public var metadata: [String: String]?
     }
 
     private struct State {
@@ -86,7 +90,8 @@ public final class ScriptedProbe: AnalysisProbe {
     public func call(webhook: CanaryWebhook, of canary: Canary, phase: CanaryPhase, checksum: String, at now: Date) async
         -> CheckRecord {
         let verdict: CheckRecord.Verdict = state.withLock {
-            $0.calls.append(Call(kind: "webhook", name: webhook.name, type: webhook.webhookType?.rawValue, phase: phase))
+            $0.calls.append(Call(kind: "webhook", name: webhook.name, type: webhook.webhookType?.rawValue, phase: phase,
+                                 checksum: checksum, metadata: webhook.metadata))
             if var q = $0.hookScript[webhook.name], !q.isEmpty {
                 let v = q.removeFirst()
                 $0.hookScript[webhook.name] = q

@@ -98,4 +98,24 @@ import TestSupport
         #expect(s.cluster.object("Deployment", "podinfo-primary")?["spec", "template", "spec", "containers"]?
             .arrayValue?.first?["image"] == "podinfo:6.0.1")
     }
+
+    @Test func hookPayloadCarriesChecksumAndMetadata() async {
+        let s = PlannerScenario { c in
+            var hook = PlannerFixtures.hook("load", nil)
+            hook.metadata = ["cmd": "hey -z 1m http://podinfo-canary:9898/"]
+            c.spec.analysis?.webhooks = [hook]
+        }
+        await s.initialize()
+        s.cluster.setImage("podinfo", "podinfo:6.0.1")
+        for _ in 0..<3 { await s.run() }
+        let first = s.probe.calls.first { $0.name == "load" }
+        #expect(first?.metadata == ["cmd": "hey -z 1m http://podinfo-canary:9898/"])
+        #expect(first?.phase == .progressing)
+        #expect((first?.checksum ?? "").isEmpty == false)
+        // A new revision changes lastAppliedSpec, hence the checksum.
+        s.cluster.setImage("podinfo", "podinfo:6.0.2")
+        for _ in 0..<3 { await s.run() }
+        let checksums = Set(s.probe.calls.filter { $0.name == "load" }.compactMap(\.checksum))
+        #expect(checksums.count == 2)
+    }
 }

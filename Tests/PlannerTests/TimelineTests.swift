@@ -26,6 +26,15 @@ import TestSupport
         let t = await Self.trace(s)
         #expect(t == ["Progressing 0", "Progressing 10", "Progressing 20", "Progressing 30", "Progressing 40",
                       "Progressing 50", "Promoting 50", "Finalising 0", "Succeeded 0"])
+        let conditions = s.plans.suffix(9).compactMap { $0.statusUpdate?.conditions?.first }
+        #expect(conditions.map { "\($0.reason ?? "") \($0.status)" } == [
+            "Progressing Unknown", "Progressing Unknown", "Progressing Unknown", "Progressing Unknown",
+            "Progressing Unknown", "Progressing Unknown", "Promoting Unknown", "Finalising Unknown", "Succeeded True",
+        ])
+        #expect(conditions.last?.message == "Canary analysis completed successfully, promotion finished.")
+        // The condition's lastTransitionTime moves only when its status changes (Unknown → True).
+        #expect(Set(conditions.dropLast().map(\.lastTransitionTime)).count == 1)
+        #expect(conditions.last?.lastTransitionTime == s.plans.last?.statusUpdate?.lastTransitionTime)
         #expect(s.vsWeights! == (100, 0))
         #expect(s.targetReplicas == 0)
         let primaryImage = s.cluster.object("Deployment", "podinfo-primary")?["spec", "template", "spec", "containers"]?.arrayValue?.first?["image"]
