@@ -192,3 +192,33 @@ import TestSupport
         #expect(tracked["configmap/podinfo-config-env"]?.count == 16)
     }
 }
+
+/// What the Reconciler must read for a canary.
+@Suite struct PlanDependenciesTests {
+    @Test func refsCoverEverythingThePlannerReads() async {
+        let canary = PlannerFixtures.canary { c in
+            c.spec.autoscalerRef = AutoscalerReference(apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", name: "podinfo")
+        }
+        let refs = PlanDependencies.refs(of: canary, target: PlannerFixtures.podinfo())
+        #expect(refs.map { "\($0.kind)/\($0.name)" } == [
+            "Deployment/podinfo", "Deployment/podinfo-primary", "Service/podinfo", "Service/podinfo-primary",
+            "Service/podinfo-canary", "HorizontalPodAutoscaler/podinfo", "HorizontalPodAutoscaler/podinfo-primary",
+            "ConfigMap/podinfo-config-vol", "ConfigMap/podinfo-config-vol-primary",
+            "ConfigMap/podinfo-config-env", "ConfigMap/podinfo-config-env-primary",
+            "Secret/podinfo-secret-env", "Secret/podinfo-secret-env-primary",
+            "ConfigMap/podinfo-config-all", "ConfigMap/podinfo-config-all-primary",
+            "VirtualService/podinfo", "DestinationRule/podinfo-primary", "DestinationRule/podinfo-canary",
+        ])
+        // Planning from exactly those objects gives the same plan as planning from the whole cluster.
+        let s = PlannerScenario(hpa: true)
+        await s.initialize()
+        s.cluster.setImage("podinfo", "podinfo:6.0.1")
+        let target = s.cluster.object("Deployment", "podinfo")
+        let wanted = Set(PlanDependencies.refs(of: s.cluster.canary, target: target))
+        var input = s.input()
+        let full = await Planner.plan(input, probe: s.probe)
+        input.observed = input.observed.filter { wanted.contains($0.key) }
+        let partial = await Planner.plan(input, probe: s.probe)
+        #expect(full == partial)
+    }
+}
