@@ -69,6 +69,14 @@ import TestSupport
         #expect(p.events.first?.type == .warning)
         await s.run()
         #expect(s.phase == .failed)
+        let stillMissing = await s.run()
+        #expect(stillMissing.statusUpdate == nil)
+        #expect(stillMissing.decision.hasPrefix("failed during initialization"))
+        // Once the ConfigMap exists, initialization completes.
+        s.cluster.put(PlannerFixtures.configs()[0])
+        await s.initialize()
+        #expect(s.phase == .initialized)
+        #expect(s.cluster.canary.status?.failedRevision == nil)
     }
 
     @Test func canaryDeadlineDuringAnalysis() async {

@@ -39,7 +39,7 @@ struct Tick {
             blocked(ctx, "provider \(ctx.provider) is not supported by this version of GitCanary")
             return
         }
-        let initializing = phase == .none || phase == .initializing
+        let initializing = neverInitialized
         // Step 7: the canary and primary services.
         initializeServices(ctx)
         // Step 8: metric providers.
@@ -93,6 +93,7 @@ struct Tick {
         // Step 15: Initialized.
         if initializing {
             b.syncStatus(ctx, phase: .initialized)
+            b.status.failedRevision = nil
             b.status.revision = GitRevisionRecord(commit: b.input.revision.commit, ref: b.input.revision.ref, observedAt: b.now)
             b.info("Initialization done! \(ctx.name)")
             b.alert("New \(canary.targetKind) detected, initialization completed.", .info, metadata: true)
@@ -227,8 +228,12 @@ struct Tick {
     func blocked(_ ctx: CanaryContext?, _ message: String, nonRetriable: Bool = false) {
         b.warn(message)
         let phase = b.phase
-        guard phase == .none || phase == .initializing else {
+        guard neverInitialized else {
             b.decide("blocked: \(message)")
+            return
+        }
+        if phase == .failed {
+            b.decide("failed during initialization: \(message); initialization resumes once this is resolved")
             return
         }
         let start = b.status.phaseStartTime ?? b.now
@@ -264,6 +269,14 @@ struct Tick {
         b.status.lastStepTime = b.now
         b.status.conditions = [b.promotedCondition(kind: canary.targetKind)]
         b.statusDirty = true
+    }
+
+    /// Whether the canary has never completed initialization ("", Initializing, or Failed during initialization):
+    /// such a canary (re)runs the initialization steps.
+    var neverInitialized: Bool {
+        let phase = b.observedStatus.phase ?? .none
+        if phase == .none || phase == .initializing { return true }
+        return phase == .failed && b.observedStatus.lastPromotedSpec == nil
     }
 
     /// `finalizer.flagger.app` follows `revertOnDeletion`.
