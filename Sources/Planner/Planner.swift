@@ -24,7 +24,7 @@ public enum Planner {
         }
         let phase = b.status.phase ?? .none
         if Tick.gatedPhases.contains(phase), plan.nextDue == nil {
-            plan.nextDue = (b.status.lastStepTime ?? b.now).addingTimeInterval(b.canary.intervalSeconds)
+            plan.nextDue = (b.lastStep ?? b.now).addingTimeInterval(b.canary.intervalSeconds)
         }
         if let due = plan.nextDue, Tick.gatedPhases.contains(phase) {
             plan.eta = due.addingTimeInterval(Double(max(0, remainingSteps(b.canary, b.status) - 1)) * b.canary.intervalSeconds)

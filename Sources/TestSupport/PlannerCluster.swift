@@ -14,6 +14,8 @@ public struct PlannerCluster: Sendable {
     public var unready: Set<String> = []
     /// Workload names whose Progressing condition reports ProgressDeadlineExceeded.
     public var deadlineExceeded: Set<String> = []
+    /// Simulates Flagger's CRD: GitCanary's status fields are pruned by the API server on every status write.
+    public var pruneGitCanaryStatus = false
     private var version = 1
 
     /// A cluster holding these objects and this Canary.
@@ -65,7 +67,16 @@ public struct PlannerCluster: Sendable {
                 objects[ref] = nil
             }
         }
-        if let s = plan.statusUpdate {
+        if var s = plan.statusUpdate {
+            if pruneGitCanaryStatus {
+                s.revision = nil
+                s.lastStepTime = nil
+                s.phaseStartTime = nil
+                s.mirrored = nil
+                s.failedRevision = nil
+                s.checks = nil
+                s.counters = nil
+            }
             canary.status = s
             version += 1
             canary.metadata.resourceVersion = String(version)

@@ -59,3 +59,33 @@ import TestSupport
         #expect(!StructuralSchemaChecker.problems(["name": "error-rate", "onNoData": "maybe"], schema: metric).isEmpty)
     }
 }
+
+/// With only Flagger's CRD installed, GitCanary's status fields are pruned: the engine degrades to Flagger's own
+/// fields (gating on lastTransitionTime) instead of misbehaving, and the caller can tell the user what to apply.
+@Suite struct PrunedStatusTests {
+    @Test func releaseStillProgressesOneStepPerInterval() async {
+        let s = PlannerScenario()
+        s.cluster.pruneGitCanaryStatus = true
+        await s.initialize()
+        #expect(s.phase == .initialized)
+        #expect(s.cluster.canary.status?.revision == nil)
+        let idle = await s.run()
+        #expect(idle.decision.hasPrefix("idle"))
+        s.cluster.setImage("podinfo", "podinfo:6.0.1")
+        await s.run()
+        await s.run()
+        #expect(s.weight == 10)
+        s.now = s.now.addingTimeInterval(-30)
+        let early = await s.run(advance: 30)
+        #expect(early.decision.hasPrefix("not due"))
+        #expect(early.isQuiet)
+        var weights: [Int] = []
+        for _ in 0..<10 where s.phase != .succeeded {
+            let p = await s.run()
+            #expect(!p.decision.contains("adopt"))
+            weights.append(s.weight)
+        }
+        #expect(weights == [20, 30, 40, 50, 50, 0, 0])
+        #expect(s.phase == .succeeded)
+    }
+}

@@ -24,7 +24,7 @@ struct Advance {
             return
         }
         // Interval gating: one step per interval.
-        if Tick.gatedPhases.contains(phase), let last = b.status.lastStepTime {
+        if Tick.gatedPhases.contains(phase), let last = b.lastStep {
             let due = last.addingTimeInterval(canary.intervalSeconds)
             if b.now < due {
                 b.plan.nextDue = due
@@ -39,7 +39,7 @@ struct Advance {
             case .ready: break
             case .waiting(let m):
                 let message = "\(canary.primaryName).\(canary.namespace) not ready: \(m)"
-                if deadlinePassed(from: phase == .promoting || phase == .finalising ? b.status.phaseStartTime : waitStart) {
+                if deadlinePassed(from: phase == .promoting || phase == .finalising ? b.phaseStart : waitStart) {
                     await primaryFailed(phase: phase, message: message + " (progress deadline \(canary.progressDeadlineSeconds)s exceeded)")
                 } else {
                     b.warn(message)
@@ -168,7 +168,7 @@ struct Advance {
 
     /// Where a workload wait began: the later of the phase start and the last step.
     var waitStart: Date? {
-        switch (b.status.phaseStartTime, b.status.lastStepTime) {
+        switch (b.phaseStart, b.lastStep) {
         case (let p?, let l?): return max(p, l)
         case (let p, let l): return p ?? l
         }

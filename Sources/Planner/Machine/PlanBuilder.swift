@@ -37,6 +37,11 @@ final class PlanBuilder {
     }
 
     var phase: CanaryPhase { status.phase ?? .none }
+    /// The last step: `lastStepTime`, else Flagger's `lastTransitionTime` (written by every status write), so
+    /// gating still works when a Flagger-only CRD pruned GitCanary's fields.
+    var lastStep: Date? { status.lastStepTime ?? status.lastTransitionTime }
+    /// The phase start: `phaseStartTime`, else `lastTransitionTime` (same fallback).
+    var phaseStart: Date? { status.phaseStartTime ?? status.lastTransitionTime }
     var canary: Canary { input.canary }
     var now: Date { input.now }
 

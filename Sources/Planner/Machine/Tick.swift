@@ -236,7 +236,7 @@ struct Tick {
             b.decide("failed during initialization: \(message); initialization resumes once this is resolved")
             return
         }
-        let start = b.status.phaseStartTime ?? b.now
+        let start = b.phaseStart ?? b.now
         let deadline = start.addingTimeInterval(Double(canary.progressDeadlineSeconds))
         if nonRetriable || b.now >= deadline {
             if let ctx { scaleToZero(ctx, reason: "initialization failed") }
@@ -255,7 +255,7 @@ struct Tick {
                 + "(\(canary.progressDeadlineSeconds)s): \(message)")
             return
         }
-        if b.observedStatus.phase == nil || b.observedStatus.phaseStartTime == nil {
+        if b.observedStatus.phase == nil {
             b.status.phase = .initializing
             if let ctx { b.touchStatus(ctx) } else { touchWithoutContext() }
         }
@@ -294,7 +294,8 @@ struct Tick {
     /// When the target's pod template equals the primary's, the revision is adopted as promoted; otherwise the
     /// canary is treated as changed, so an analysis starts.
     func adoptIfForeign(_ ctx: CanaryContext) -> Bool {
-        guard b.observedStatus.revision == nil, b.observedStatus.lastAppliedSpec != nil else { return false }
+        guard b.observedStatus.revision == nil, let recorded = b.observedStatus.lastAppliedSpec,
+              !ctx.settings.specHasher.recognizes(recorded) else { return false }
         if let target = ctx.target, let primary = ctx.primary,
            PrimaryWorkload.templatesMatch(target: target, primary: primary, context: ctx) {
             b.status.lastAppliedSpec = ctx.targetHash

@@ -53,6 +53,15 @@ public protocol SpecHasher: Sendable {
     func hash(_ value: JSONValue) -> String
 }
 
+extension SpecHasher {
+    /// Whether a recorded hash has this hasher's shape (same length, lowercase hex). Flagger's hashes (short,
+    /// safe-encoded) do not, which tells a status Flagger wrote from one GitCanary wrote.
+    public func recognizes(_ recorded: String) -> Bool {
+        let sample = hash(.null)
+        return recorded.count == sample.count && recorded.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+}
+
 /// GitCanary's spec hash: SHA-256 of the canonical JSON (``SpecHash`` of `Resources`), nulls dropped.
 public struct SHA256SpecHasher: SpecHasher {
     /// Creates the hasher.
