@@ -10,7 +10,7 @@ struct Advance {
     var canary: Canary { tick.canary }
 
     /// The revision (commit) the current analysis concerns.
-    var analysedCommit: String? { b.status.revision?.commit }
+    var analysedCommit: String? { b.status.revision?.commit ?? b.input.revision.commit }
 
     func run() async {
         let phase = b.phase

@@ -44,7 +44,7 @@ struct Strategies {
         let mirrored = b.status.mirrored ?? false
         if !mirrored && ![.promoting, .waitingPromotion, .finalising].contains(b.phase) {
             if let closed = await tick.confirmGate(.confirmTrafficIncrease, persisted: "traffic-increase",
-                                                   commit: b.status.revision?.commit, phase: .progressing,
+                                                   commit: b.status.revision?.commit ?? b.input.revision.commit, phase: .progressing,
                                                    passedText: { "Confirm-traffic-increase check \($0) passed" }) {
                 b.warn("Halt \(ctx.name) advancement waiting for traffic increase approval \(closed.name)")
                 if !closed.mute { b.alert("Canary traffic increase is waiting for approval.", .warn) }
@@ -118,7 +118,7 @@ struct Strategies {
     /// §2.4.4 (GitCanary keeps the real weight and iterations while WaitingPromotion, §10.15).
     func promotionGate() async -> Bool {
         guard let closed = await tick.confirmGate(.confirmPromotion, persisted: "promotion",
-                                                  commit: b.status.revision?.commit, phase: .progressing,
+                                                  commit: b.status.revision?.commit ?? b.input.revision.commit, phase: .progressing,
                                                   passedText: { "Confirm-promotion check \($0) passed" }) else {
             return true
         }

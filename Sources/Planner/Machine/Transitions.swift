@@ -45,7 +45,8 @@ struct Transitions {
             return
         }
         b.syncStatus(ctx, phase: .failed, weight: 100)
-        b.status.failedRevision = FailedRevisionRecord(specHash: ctx.targetHash, commit: b.status.revision?.commit,
+        b.status.failedRevision = FailedRevisionRecord(specHash: ctx.targetHash,
+                                                       commit: b.status.revision?.commit ?? b.input.revision.commit,
                                                        failedAt: b.now, reason: "promotion failed: \(message)")
         var counters = b.status.counters ?? CanaryCounters()
         counters.rollbacks = (counters.rollbacks ?? 0) + 1
