@@ -90,6 +90,11 @@ import TestSupport
             c.spec.service.gatewayRefs = [["name": "gateway"]]
             c.spec.analysis?.sessionAffinity = SessionAffinity(cookieName: "flagger-cookie", primaryCookieName: "primary-cookie")
         },
+        Case(name: "gatewayapi/v1-session-affinity-expire", provider: "gatewayapi:v1", routes: Routes(primary: 100, canary: 0),
+             cookies: SessionCookies(previous: "flagger-cookie=abcdefghij")) { c in
+            c.spec.service.gatewayRefs = [["name": "gateway"]]
+            c.spec.analysis?.sessionAffinity = SessionAffinity(cookieName: "flagger-cookie")
+        },
     ]
 
     @Test(arguments: cases)

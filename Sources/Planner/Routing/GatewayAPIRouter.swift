@@ -150,22 +150,6 @@ struct GatewayAPIRouter: Router {
 
     func sessionAffinityRules(_ ctx: RouteContext, affinity: SessionAffinity, weighted: JSONValue,
                               serviceMatches: [JSONValue], filters: [JSONValue], routes: Routes) -> [JSONValue] {
-        let canary = ctx.canary
-        guard routes.canary > 0, let cookie = ctx.cookies.canary else { return [weighted] }
-        var weighted = weighted
-        func setCookie(_ value: String) -> JSONValue {
-            ["type": "ResponseHeaderModifier",
-             "responseHeaderModifier": ["add": [["name": "Set-Cookie", "value": .string(value)]]]]
-        }
-        weighted["backendRefs"] = weighted["backendRefs"]?.mapArray { b in
-            var b = b
-            if b["name"]?.stringValue == canary.canaryServiceName {
-                b["filters"] = [setCookie(SessionCookies.setCookie(cookie, maxAge: affinity.effectiveMaxAge, affinity: affinity))]
-            } else if let p = ctx.cookies.primary {
-                b["filters"] = [setCookie(SessionCookies.setCookie(p, maxAge: Int(canary.intervalSeconds), affinity: affinity))]
-            }
-            return b
-        }
         func cookieMatches(_ c: String) -> [JSONValue] {
             let (name, value) = SessionCookies.split(c)
             let header: JSONValue = ["type": "RegularExpression", "name": "Cookie", "value": .string(".*\(name).*\(value).*")]
@@ -175,6 +159,29 @@ struct GatewayAPIRouter: Router {
                 m["headers"] = .array((m["headers"]?.arrayValue ?? []) + [header])
                 return m
             }
+        }
+        let canary = ctx.canary
+        func setCookie(_ value: String) -> JSONValue {
+            ["type": "ResponseHeaderModifier",
+             "responseHeaderModifier": ["add": [["name": "Set-Cookie", "value": .string(value)]]]]
+        }
+        guard routes.canary > 0, let cookie = ctx.cookies.canary else {
+            // At weight 0 the previous run's cookie is expired by a rule that matches it.
+            guard let previous = ctx.cookies.previous else { return [weighted] }
+            var expire = weighted
+            expire["matches"] = .array(cookieMatches(previous))
+            expire["filters"] = .array(filters + [setCookie("\(previous); Max-Age=-1")])
+            return [expire, weighted]
+        }
+        var weighted = weighted
+        weighted["backendRefs"] = weighted["backendRefs"]?.mapArray { b in
+            var b = b
+            if b["name"]?.stringValue == canary.canaryServiceName {
+                b["filters"] = [setCookie(SessionCookies.setCookie(cookie, maxAge: affinity.effectiveMaxAge, affinity: affinity))]
+            } else if let p = ctx.cookies.primary {
+                b["filters"] = [setCookie(SessionCookies.setCookie(p, maxAge: Int(canary.intervalSeconds), affinity: affinity))]
+            }
+            return b
         }
         var result = [rule(matches: cookieMatches(cookie), filters: filters,
                            backends: [backendRef(canary, canary.canaryServiceName, weight: 100)],
