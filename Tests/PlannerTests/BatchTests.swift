@@ -332,3 +332,20 @@ import TestSupport
         #expect(p.eta == p.nextDue?.addingTimeInterval(6 * 60))
     }
 }
+
+/// An idle canary whose primary is briefly unavailable when a new revision arrives waits; it is not rolled back.
+@Suite struct IdlePrimaryWaitTests {
+    @Test func newRevisionWaitsForAnUnreadyPrimary() async {
+        let s = PlannerScenario()
+        await s.initialize()
+        s.now = s.now.addingTimeInterval(86_400)
+        s.cluster.setReady("podinfo-primary", false)
+        s.cluster.setImage("podinfo", "podinfo:6.0.1")
+        let p = await s.run()
+        #expect(s.phase == .initialized)
+        #expect(p.decision.hasPrefix("waiting: podinfo-primary.default not ready"))
+        s.cluster.setReady("podinfo-primary", true)
+        await s.run()
+        #expect(s.phase == .progressing)
+    }
+}

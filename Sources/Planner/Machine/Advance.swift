@@ -39,8 +39,11 @@ struct Advance {
             case .ready: break
             case .waiting(let m):
                 let message = "\(canary.primaryName).\(canary.namespace) not ready: \(m)"
-                if deadlinePassed(from: phase == .promoting || phase == .finalising ? b.phaseStart : waitStart) {
-                    await primaryFailed(phase: phase, message: message + " (progress deadline \(canary.progressDeadlineSeconds)s exceeded)")
+                // Only a step in progress waits against a deadline; an idle canary just waits for its primary.
+                let start = phase == .promoting || phase == .finalising ? b.phaseStart : waitStart
+                if Tick.gatedPhases.contains(phase), deadlinePassed(from: start) {
+                    let reason = message + " (progress deadline \(canary.progressDeadlineSeconds)s exceeded)"
+                    await primaryFailed(phase: phase, message: reason)
                 } else {
                     b.warn(message)
                     b.decide("waiting: \(message)")
