@@ -40,6 +40,7 @@ struct PrometheusIntegrationTests {
         let p99 = try #require(duration.value)
         #expect(abs(p99 - exporter.trueP99) <= exporter.trueP99 * 0.05, "P99 \(p99) vs \(exporter.trueP99)")
         #expect(duration.verdict == .pass, "\(duration.message)")
+        print("real Prometheus: success rate \(rateValue) (truth \(exporter.trueSuccessRate)), P99 \(p99) ms (truth \(exporter.trueP99))")
 
         // No data: a workload with no series.
         let absent = Fixture.canary(target: "absent", metrics: [Fixture.metric("request-success-rate", min: 99)])

@@ -102,7 +102,13 @@ public struct AlertNotifier: Sendable {
         type: String, address: String, token: String?, proxy: String?, username: String, channel: String,
         recipient: String, canary: Canary, alert: Alert, fields: [AlertField]
     ) async -> AlertDelivery {
+        // The address of a chat webhook is itself a credential (its path holds the key): mask it whole and in parts.
         var redactor = SecretRedactor([address])
+        if let c = URLComponents(string: address) {
+            redactor.add(c.percentEncodedPath)
+            redactor.add(c.path)
+            if let q = c.percentEncodedQuery { redactor.add(q) }
+        }
         if let token { redactor.add(token) }
         guard AlertProviderSpec.knownTypes.contains(type),
             let body = AlertPayloads.payload(

@@ -19,6 +19,10 @@ public struct Deadline: Sendable, Hashable, CustomStringConvertible {
         self.instant = instant
     }
 
+    /// The run budget GitCanary recommends when none is configured: 2 minutes, well under a 5-minute CronJob
+    /// schedule and long enough for a 10 s hook with a few retries.
+    public static let defaultRunBudget: Duration = .seconds(120)
+
     /// No budget: calls are bounded only by their own timeouts.
     public static let unbounded = Deadline(at: nil)
 
