@@ -67,8 +67,11 @@ public struct ObjectListAnalysisObjects: AnalysisObjects {
         return out
     }
 
+    /// The MetricTemplate `namespace/name`, if listed.
     public func metricTemplate(namespace: String, name: String) -> MetricTemplate? { templates["\(namespace)/\(name)"] }
+    /// The AlertProvider `namespace/name`, if listed.
     public func alertProvider(namespace: String, name: String) -> AlertProvider? { providers["\(namespace)/\(name)"] }
+    /// The Secret `namespace/name` data, if listed.
     public func secretData(namespace: String, name: String) -> [String: Data]? { secrets["\(namespace)/\(name)"] }
 }
 

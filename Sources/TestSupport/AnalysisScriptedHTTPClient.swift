@@ -22,6 +22,7 @@ public final class AnalysisScriptedHTTPClient: HTTPClient {
     /// The requests sent so far.
     public var requests: [HTTPRequest] { log.withLock { $0 } }
 
+    /// Records the request and answers from the script.
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         let index = log.withLock { l -> Int in
             l.append(request)

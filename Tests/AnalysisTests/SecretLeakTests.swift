@@ -21,12 +21,10 @@ final class CapturedLogs: Sendable {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-            function: String, line: UInt
-        ) {
-            let meta = self.metadata.merging(metadata ?? [:]) { $1 }
-            sink.lines.withLock { $0.append("\(level) \(message) \(meta)") }
+        func log(event: LogEvent) {
+            let meta = self.metadata.merging(event.metadata ?? [:]) { $1 }
+            let error = event.error.map { " \($0)" } ?? ""
+            sink.lines.withLock { $0.append("\(event.level) \(event.message) \(meta)\(error)") }
         }
     }
 

@@ -55,6 +55,7 @@ public struct QueryTemplateError: Error, Sendable, Hashable, CustomStringConvert
     public var expression: String
     /// What is wrong and what to do.
     public var reason: String
+    /// A readable form for messages.
     public var description: String { "\(expression): \(reason)" }
 }
 

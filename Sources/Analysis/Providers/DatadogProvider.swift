@@ -8,6 +8,7 @@ import Resources
 public struct DatadogProvider: MetricProvider {
     /// Datadog's API host when the template has no address.
     public static let defaultAddress = "https://api.datadoghq.com"
+    /// The MetricTemplate provider type.
     public let type = "datadog"
     let address: String
     let apiKey: String
@@ -43,6 +44,7 @@ public struct DatadogProvider: MetricProvider {
 
     var authHeaders: [HTTPHeader] { [HTTPHeader("DD-API-KEY", apiKey), HTTPHeader("DD-APPLICATION-KEY", applicationKey)] }
 
+    /// Runs a rendered query (see ``MetricProvider/runQuery(_:at:deadline:)``).
     public func runQuery(
         _ query: String, at now: Date, deadline: Deadline
     ) async throws(MetricQueryError) -> MetricQueryResult {
@@ -66,6 +68,7 @@ public struct DatadogProvider: MetricProvider {
         return MetricQueryResult(value: value, sentQuery: query, note: nil)
     }
 
+    /// Checks the provider answers (Flagger's `IsOnline`).
     public func checkOnline(deadline: Deadline) async throws(MetricQueryError) {
         guard let url = URLText.join(address, path: "api/v1/validate") else {
             throw .configuration("datadog address is not a valid URL")

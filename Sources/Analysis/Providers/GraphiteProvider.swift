@@ -6,6 +6,7 @@ import Resources
 /// `GET <address>/render?…&format=json` (address path kept); Basic auth from `username`/`password`.
 /// The last non-null datapoint of all returned targets wins, as in Flagger.
 public struct GraphiteProvider: MetricProvider {
+    /// The MetricTemplate provider type.
     public let type = "graphite"
     let address: String
     let authorization: String?
@@ -51,6 +52,7 @@ public struct GraphiteProvider: MetricProvider {
         return out.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
     }
 
+    /// Runs a rendered query (see ``MetricProvider/runQuery(_:at:deadline:)``).
     public func runQuery(
         _ query: String, at now: Date, deadline: Deadline
     ) async throws(MetricQueryError) -> MetricQueryResult {
@@ -81,6 +83,7 @@ public struct GraphiteProvider: MetricProvider {
         return MetricQueryResult(value: value, sentQuery: sent, note: nil)
     }
 
+    /// Checks the provider answers (Flagger's `IsOnline`).
     public func checkOnline(deadline: Deadline) async throws(MetricQueryError) {
         do {
             _ = try await runQuery("target=test", at: Date(timeIntervalSince1970: 0), deadline: deadline)

@@ -5,6 +5,7 @@ import Resources
 /// InfluxDB 2 Flux queries: `POST <address>/api/v2/query?org=<org>` with `Authorization: Token <token>` (secret
 /// keys `token`, `org`), JSON body `{query, type: "flux", dialect}`, annotated CSV back; the first `_value` wins.
 public struct InfluxDBProvider: MetricProvider {
+    /// The MetricTemplate provider type.
     public let type = "influxdb"
     let address: String
     let token: String?
@@ -54,6 +55,7 @@ public struct InfluxDBProvider: MetricProvider {
             tls: TLSOptions(insecureSkipVerify: insecureSkipVerify))
     }
 
+    /// Runs a rendered query (see ``MetricProvider/runQuery(_:at:deadline:)``).
     public func runQuery(
         _ query: String, at now: Date, deadline: Deadline
     ) async throws(MetricQueryError) -> MetricQueryResult {
@@ -92,6 +94,7 @@ public struct InfluxDBProvider: MetricProvider {
         throw .noValues(detail: nil)
     }
 
+    /// Checks the provider answers (Flagger's `IsOnline`).
     public func checkOnline(deadline: Deadline) async throws(MetricQueryError) {
         guard let url = URLText.join(address, path: "health") else {
             throw .configuration("influxdb address is not a valid URL")

@@ -7,6 +7,7 @@ import Resources
 public struct NewRelicProvider: MetricProvider {
     /// The Insights API host when the template has no address.
     public static let defaultAddress = "https://insights-api.newrelic.com"
+    /// The MetricTemplate provider type.
     public let type = "newrelic"
     let endpoint: String
     let queryKey: String
@@ -43,6 +44,7 @@ public struct NewRelicProvider: MetricProvider {
         return HTTPRequest(method: "GET", url: url, headers: [HTTPHeader("X-Query-Key", queryKey)], timeout: timeout)
     }
 
+    /// Runs a rendered query (see ``MetricProvider/runQuery(_:at:deadline:)``).
     public func runQuery(
         _ query: String, at now: Date, deadline: Deadline
     ) async throws(MetricQueryError) -> MetricQueryResult {
@@ -59,6 +61,7 @@ public struct NewRelicProvider: MetricProvider {
         return MetricQueryResult(value: value, sentQuery: nrql, note: nil)
     }
 
+    /// Checks the provider answers (Flagger's `IsOnline`).
     public func checkOnline(deadline: Deadline) async throws(MetricQueryError) {
         let response = try await transport.send(request(nrql: "SELECT * FROM Metric"), deadline: deadline)
         guard response.status == 200 else { throw .badResponse("error response: \(transport.body(response))") }

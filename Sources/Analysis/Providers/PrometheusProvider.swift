@@ -9,6 +9,7 @@ public struct PrometheusProvider: MetricProvider {
     /// The query `checkOnline` sends; it must return exactly 1.
     public static let onlineQuery = "vector(1)"
 
+    /// The MetricTemplate provider type.
     public let type = "prometheus"
     let address: String
     let headers: [HTTPHeader]
@@ -56,6 +57,7 @@ public struct PrometheusProvider: MetricProvider {
             tls: TLSOptions(insecureSkipVerify: insecureSkipVerify))
     }
 
+    /// Runs a rendered query (see ``MetricProvider/runQuery(_:at:deadline:)``).
     public func runQuery(
         _ query: String, at now: Date, deadline: Deadline
     ) async throws(MetricQueryError) -> MetricQueryResult {
@@ -71,6 +73,7 @@ public struct PrometheusProvider: MetricProvider {
         return MetricQueryResult(value: value, sentQuery: sent, note: note)
     }
 
+    /// Checks the provider answers (Flagger's `IsOnline`).
     public func checkOnline(deadline: Deadline) async throws(MetricQueryError) {
         let r: MetricQueryResult
         do {

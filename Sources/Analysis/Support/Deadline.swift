@@ -46,6 +46,7 @@ public struct Deadline: Sendable, Hashable, CustomStringConvertible {
         return (left, true)
     }
 
+    /// A readable form for messages.
     public var description: String {
         guard let left = remaining else { return "unbounded" }
         return "\(left.seconds.formatted2)s left"
