@@ -72,7 +72,8 @@ public final class PrometheusServer: @unchecked Sendable {
             p.standardInput = FileHandle.nullDevice
             try p.run()
             try? log.close()  // the child keeps its own descriptor
-            if await Self.waitReady(process: p, port: port, timeout: readyTimeout) {
+            let storage = dir.appendingPathComponent("data").path
+            if await Self.waitReady(process: p, port: port, storage: storage, timeout: readyTimeout) {
                 self.port = port
                 self.directory = dir
                 self.process = p
@@ -123,13 +124,22 @@ public final class PrometheusServer: @unchecked Sendable {
         return UInt16(bigEndian: addr.sin_port)
     }
 
-    static func waitReady(process: Process, port: UInt16, timeout: Double) async -> Bool {
+    /// Ready when `/-/ready` answers 200 and the answering server is ours (its storage path is the one we gave):
+    /// a stale Prometheus holding the port would otherwise answer for a process that failed to bind.
+    static func waitReady(process: Process, port: UInt16, storage: String, timeout: Double) async -> Bool {
         guard let client = try? CurlHTTPClient(maxConcurrentRequests: 1) else { return false }
+        let base = "http://127.0.0.1:\(port)"
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             guard process.isRunning else { return false }
-            let r = try? await client.send(HTTPRequest(url: "http://127.0.0.1:\(port)/-/ready", timeout: .seconds(1)))
-            if r?.status == 200 { return true }
+            let r = try? await client.send(HTTPRequest(url: base + "/-/ready", timeout: .seconds(1)))
+            if r?.status == 200,
+                let flags = try? await client.send(HTTPRequest(url: base + "/api/v1/status/flags", timeout: .seconds(1))),
+                let json = try? JSONSerialization.jsonObject(with: flags.body) as? [String: Any],
+                let data = json["data"] as? [String: Any]
+            {
+                return (data["storage.tsdb.path"] as? String) == storage && process.isRunning
+            }
             try? await Task.sleep(for: .milliseconds(100))  // polling interval; cancellation just ends early
         }
         return false

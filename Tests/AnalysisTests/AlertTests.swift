@@ -133,4 +133,17 @@ struct AlertTests {
         let missing = await notifier.send(Alert(message: "m", severity: .error), for: Fixture.canary(alerts: [alert("gone", severity: nil)]))
         #expect(missing.first?.message == #"alert provider gone.test error: alertprovider.flagger.app "gone" not found"#)
     }
+
+    @Test("a proxy receives the alert for the chat address")
+    func proxy() async throws {
+        let proxy = try AnalysisLoopbackReceiver(responses: [.text("ok")])
+        defer { proxy.stop() }
+        let global = GlobalAlertTarget(type: "slack", url: "http://chat.invalid/hooks/abc", proxy: proxy.baseURL)
+        let d = await AlertNotifier(client: try CurlHTTPClient(), objects: ObjectListAnalysisObjects(objects: []), global: global)
+            .send(Alert(message: "m", severity: .info), for: Fixture.canary())
+        #expect(d.first?.delivered == true, "\(d)")
+        let req = try #require(proxy.requests.first)
+        #expect(req.target == "http://chat.invalid/hooks/abc")
+        #expect(req.header("Host") == "chat.invalid")
+    }
 }
