@@ -74,3 +74,23 @@ public struct AlertDelivery: Sendable, Hashable {
     /// What happened, without the address or token.
     public var message: String
 }
+
+extension GlobalAlertTarget {
+    /// The global target from Flagger's notifier flags (`-slack-url`, `-slack-token`, `-slack-proxy-url`,
+    /// `-slack-user`, `-slack-channel`, `-msteams-url`, `-msteams-proxy-url`, or their environment variables):
+    /// MS Teams wins when its URL is set; Slack needs a URL and a non-empty channel. `nil` means no global target
+    /// (Flagger then uses a no-op notifier).
+    public static func fromFlags(
+        slackURL: String? = nil, slackToken: String? = nil, slackProxy: String? = nil, slackUser: String? = nil,
+        slackChannel: String? = nil, msteamsURL: String? = nil, msteamsProxy: String? = nil
+    ) -> GlobalAlertTarget? {
+        func nonEmpty(_ s: String?) -> String? { (s?.isEmpty ?? true) ? nil : s }
+        if let teams = nonEmpty(msteamsURL) {
+            return GlobalAlertTarget(type: "msteams", url: teams, proxy: nonEmpty(msteamsProxy))
+        }
+        guard let slack = nonEmpty(slackURL), let channel = nonEmpty(slackChannel) else { return nil }
+        return GlobalAlertTarget(
+            type: "slack", url: slack, token: nonEmpty(slackToken), proxy: nonEmpty(slackProxy),
+            username: nonEmpty(slackUser) ?? "flagger", channel: channel)
+    }
+}
