@@ -13,11 +13,11 @@ struct PrometheusIntegrationTests {
     func realPrometheus() async throws {
         let exporter = try PrometheusLoopbackExporter(requestsPerSecond: 200, errorFraction: 0.03)
         defer { exporter.stop() }
-        let prometheus = try await PrometheusServer(scrapeTargets: [exporter.target])
+        let prometheus = try await PrometheusServer(scrapeTargets: [exporter.target], readyTimeout: 30)
         defer { prometheus.stop() }
         // Wait (with a deadline) until rate() has two samples over the live workload.
         let ready = await prometheus.waitForValue(
-            #"sum(rate(istio_requests_total{destination_workload="podinfo"}[1m]))"#, deadline: 25) { $0 > 0 }
+            #"sum(rate(istio_requests_total{destination_workload="podinfo"}[1m]))"#, deadline: 45) { $0 > 0 }
         try #require(ready != nil, "Prometheus never produced a rate for the exporter")
 
         let client = try CurlHTTPClient()
