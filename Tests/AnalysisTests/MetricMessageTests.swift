@@ -128,6 +128,10 @@ struct MetricMessageTests {
         r = try await evaluate(Fixture.metric("m", max: 5, template: "cw"), answer: "", objects: [cloud])
         #expect(r.verdict == .fail)
         #expect(r.message == #"Metric template cw.test provider cloudwatch error: metric provider type "cloudwatch" is not supported yet by gitcanary"#)
+        let badServer = Fixture.analyzer(
+            AnalysisScriptedHTTPClient(json: ""), configuration: AnalyzerConfiguration(metricsServer: "prometheus:9090"))
+        let bs = await badServer.evaluate(metric: Fixture.metric("request-success-rate", min: 1), of: Fixture.canary(), at: Fixture.now)
+        #expect(bs.message == "Error building Prometheus client for prometheus:9090 prometheus address prometheus:9090 is not a valid URL")
         r = try await evaluate(Fixture.metric("m"), answer: "")
         #expect(r.message == "Metric query failed for no usable metrics template and query were configured")
         r = try await evaluate(Fixture.metric("errors", max: 5, query: "sum(x)"), answer: "not json")

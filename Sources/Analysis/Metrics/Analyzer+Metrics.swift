@@ -63,9 +63,13 @@ extension Analyzer {
             return record
         }
         record.query = QueryTemplate.foldWhitespace(query)
+        let provider: PrometheusProvider
+        do { provider = try builtinProvider(for: canary) } catch {
+            record.message = "\(error)"
+            return record
+        }
         let result: MetricQueryResult
         do {
-            let provider = try builtinProvider(for: canary)
             result = try await provider.runQuery(query, at: now, deadline: deadline)
         } catch {
             let noData =
@@ -102,9 +106,14 @@ extension Analyzer {
             return record
         }
         record.query = QueryTemplate.foldWhitespace(query)
+        let provider: PrometheusProvider
+        do { provider = try builtinProvider(for: canary) } catch {
+            record.message = "\(error)"
+            return record
+        }
         let result: MetricQueryResult
         do {
-            result = try await builtinProvider(for: canary).runQuery(query, at: now, deadline: deadline)
+            result = try await provider.runQuery(query, at: now, deadline: deadline)
         } catch {
             return failure(
                 error, record: record, metric: metric, noData: "no values found for metric: \(metric.name)",
