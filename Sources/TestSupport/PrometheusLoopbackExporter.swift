@@ -7,7 +7,9 @@ import HTTPServer
 /// Series (Istio's names): for `workload` in ``namespace``, `istio_requests_total` with `response_code="200"`
 /// and `"500"` growing at `requestsPerSecond × (1 − errorFraction)` and `× errorFraction`, and
 /// `istio_request_duration_milliseconds_bucket` whose cumulative bucket fractions are ``buckets``. A second
-/// workload, ``frozenWorkload``, has constant counters (its rates are 0, so ratios are NaN).
+/// workload, ``frozenWorkload``, has constant counters (its rates are 0, so ratios are NaN). The live workload's
+/// traffic is also exported as the generic HTTP observer's `http_request_duration_seconds` histogram (seconds,
+/// `status` label, pod `<workload>-7d9c8b6f5d-x2x4z`).
 public final class PrometheusLoopbackExporter: Sendable {
     /// The namespace label.
     public let namespace: String
@@ -17,7 +19,8 @@ public final class PrometheusLoopbackExporter: Sendable {
     public let frozenWorkload: String
     /// Requests per second of the live workload.
     public let requestsPerSecond: Double
-    /// Fraction of 5xx responses.
+    /// Fraction of 5xx responses (`requestsPerSecond × errorFraction` and `× bucket fractions` should be whole
+    /// numbers, so counters stay exact; the 5xx responses must fit in the first bucket).
     public let errorFraction: Double
     /// Histogram buckets: upper bound (ms) → cumulative fraction of requests; the last must be 1.
     public let buckets: [(le: Double, fraction: Double)]
@@ -80,11 +83,16 @@ public final class PrometheusLoopbackExporter: Sendable {
         elapsed: Double, namespace: String, workload: String, frozen: String, rps: Double, errorFraction: Double,
         buckets: [(le: Double, fraction: Double)]
     ) -> String {
-        let total = (elapsed * rps).rounded(.down)
-        let errors = (total * errorFraction).rounded(.down)
+        // Counters move in whole seconds, so every series is (whole seconds) × (its own integer rate): whatever
+        // the scrape phase, ratios between series (success rate, bucket shares) are exact.
+        let seconds = elapsed.rounded(.down)
+        let total = seconds * rps
+        let errors = (seconds * rps * errorFraction).rounded()
+        func count(_ fraction: Double, of t: Double) -> Int64 { Int64((t * fraction).rounded()) }
         func labels(_ w: String, _ extra: String) -> String {
             #"reporter="destination",destination_workload_namespace="\#(namespace)",destination_workload="\#(w)"\#(extra)"#
         }
+        func le(_ v: Double) -> String { v == v.rounded() ? String(Int64(v)) : String(v) }
         var lines = ["# TYPE istio_requests_total counter"]
         for (w, t, e) in [(workload, total, errors), (frozen, 1000.0, 10.0)] {
             lines.append(#"istio_requests_total{\#(labels(w, #",response_code="200""#))} \#(Int64(t - e))"#)
@@ -93,12 +101,23 @@ public final class PrometheusLoopbackExporter: Sendable {
         lines.append("# TYPE istio_request_duration_milliseconds histogram")
         for (w, t) in [(workload, total), (frozen, 1000.0)] {
             for b in buckets {
-                let le = b.le == b.le.rounded() ? String(Int64(b.le)) : String(b.le)
-                let count = Int64((t * b.fraction).rounded(.down))
-                lines.append(#"istio_request_duration_milliseconds_bucket{\#(labels(w, #",le=""#))\#(le)"} \#(count)"#)
+                lines.append(#"istio_request_duration_milliseconds_bucket{\#(labels(w, #",le=""#))\#(le(b.le))"} \#(count(b.fraction, of: t))"#)
             }
             lines.append(#"istio_request_duration_milliseconds_bucket{\#(labels(w, #",le="+Inf""#))} \#(Int64(t))"#)
             lines.append(#"istio_request_duration_milliseconds_count{\#(labels(w, ""))} \#(Int64(t))"#)
+        }
+        // The same traffic as the generic HTTP observer sees it: seconds, a status label, the pod of a Deployment.
+        // The 5xx responses are the fastest (first bucket), so the sum over statuses has exactly `buckets`.
+        let pod = #"kubernetes_namespace="\#(namespace)",kubernetes_pod_name="\#(workload)-7d9c8b6f5d-x2x4z""#
+        lines.append("# TYPE http_request_duration_seconds histogram")
+        for (status, errorsOnly) in [("200", false), ("500", true)] {
+            for b in buckets {
+                let c = errorsOnly ? Int64(errors) : count(b.fraction, of: total) - Int64(errors)
+                lines.append(#"http_request_duration_seconds_bucket{\#(pod),status="\#(status)",le="\#(b.le / 1000)"} \#(c)"#)
+            }
+            let all = errorsOnly ? Int64(errors) : Int64(total - errors)
+            lines.append(#"http_request_duration_seconds_bucket{\#(pod),status="\#(status)",le="+Inf"} \#(all)"#)
+            lines.append(#"http_request_duration_seconds_count{\#(pod),status="\#(status)"} \#(all)"#)
         }
         return lines.joined(separator: "\n") + "\n"
     }

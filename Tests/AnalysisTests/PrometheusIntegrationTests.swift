@@ -69,6 +69,31 @@ struct PrometheusIntegrationTests {
         #expect(rangeRecord.message.contains("query returned multiple values") || rangeRecord.message.contains("bad_data"),
             "\(rangeRecord.message)")
 
+        // The generic HTTP observer (provider kubernetes): pod-name regex, status label, seconds → milliseconds.
+        let http = Fixture.canary(
+            provider: "kubernetes",
+            metrics: [Fixture.metric("request-success-rate", min: 99), Fixture.metric("request-duration", max: 500)])
+        let httpRate = await analyzer.evaluate(metric: http.spec.analysis!.metrics![0], of: http, at: Fixture.now)
+        #expect(abs((httpRate.value ?? 0) - exporter.trueSuccessRate) < 0.5, "\(httpRate.message)")
+        let httpP99 = await analyzer.evaluate(metric: http.spec.analysis!.metrics![1], of: http, at: Fixture.now)
+        #expect(abs((httpP99.value ?? 0) - exporter.trueP99) <= exporter.trueP99 * 0.05, "\(httpP99.message) \(httpP99.query ?? "")")
+
+        // Every observer's builtin queries are valid PromQL: Prometheus answers (no data here), never bad_data.
+        let model = MetricTemplateModel(
+            name: "podinfo", namespace: "test", target: "podinfo", service: "podinfo", ingress: "podinfo",
+            route: "podinfo", interval: "1m")
+        let provider = try PrometheusProvider(
+            settings: MetricTemplateProviderSettings(type: "prometheus", address: prometheus.baseURL), client: client)
+        for observer in Observer.allCases {
+            for query in [try observer.successRateQuery(model), try observer.durationQuery(model)] {
+                do {
+                    _ = try await provider.runQuery(query, at: Fixture.now, deadline: .unbounded)
+                } catch {
+                    #expect(error.isNoValues, "\(observer): \(error) for \(query)")
+                }
+            }
+        }
+
         // Provider availability: vector(1) answers 1.
         let available = await analyzer.isProviderAvailable(for: canary)
         #expect(available.verdict == .pass)
