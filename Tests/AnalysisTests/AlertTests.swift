@@ -52,6 +52,7 @@ struct AlertTests {
             ]],
         ])
         #expect(byPath["/slack"]?.header("Content-Type") == "application/json")
+        #expect(byPath["/gchat"]?.header("Authorization") == nil)
         let rocket = try JSONParser.parse(try #require(byPath["/rocket"]).bodyText)
         #expect(rocket["attachments"]?.arrayValue?.first?["color"] == "#0076D7")
         let teams = try JSONParser.parse(try #require(byPath["/msteams"]).bodyText)

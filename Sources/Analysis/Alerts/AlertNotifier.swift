@@ -124,7 +124,9 @@ public struct AlertNotifier: Sendable {
             return fail(recipient, type, "alert to \(recipient) not sent: the run's time budget ended", canary)
         }
         var headers = [HTTPHeader("Content-Type", "application/json")]
-        if let token, !token.isEmpty { headers.append(HTTPHeader("Authorization", "Bearer " + token)) }
+        if let token, !token.isEmpty, AlertPayloads.sendsToken(type: type) {
+            headers.append(HTTPHeader("Authorization", "Bearer " + token))
+        }
         let request = HTTPRequest(
             method: "POST", url: AlertPayloads.postURL(type: type, address: address), headers: headers,
             body: Data(JSONWriter.bytes(body)), timeout: deadline.cap(timeout).timeout,

@@ -1,3 +1,4 @@
+import Foundation
 import Resources
 
 /// The JSON bodies Flagger's notifiers post (§8.2).
@@ -84,9 +85,17 @@ public enum AlertPayloads {
         ]
     }
 
-    /// The URL a notifier posts to: Discord's Slack-compatible endpoint gets `/slack` appended.
+    /// The URL a notifier posts to: Discord's Slack-compatible endpoint gets `/slack` appended to the path.
     static func postURL(type: String, address: String) -> String {
-        guard type == "discord", !address.hasSuffix("/slack") else { return address }
-        return (address.hasSuffix("/") ? String(address.dropLast()) : address) + "/slack"
+        guard type == "discord", !address.hasSuffix("/slack"), var c = URLComponents(string: address) else {
+            return address
+        }
+        var path = c.path
+        while path.hasSuffix("/") { path.removeLast() }
+        c.path = path + "/slack"
+        return c.string ?? address
     }
+
+    /// Whether a notifier type sends the secret's `token` as a Bearer token (only Slack does, as in Flagger).
+    static func sendsToken(type: String) -> Bool { type == "slack" }
 }
