@@ -67,7 +67,7 @@ public struct GraphiteProvider: MetricProvider {
                 tls: TLSOptions(insecureSkipVerify: insecureSkipVerify)), deadline: deadline)
         let body = transport.body(response)
         if response.status >= 400 { throw .badResponse("error response: \(body)") }
-        guard let json = try? JSONParser.parse([UInt8](response.body)), let targets = json.arrayValue else {
+        guard let json = try? JSONParser.parse([UInt8](response.body)), let targets = json.arrayValue else {  // reported below
             throw .badResponse("error unmarshaling result: not a JSON array, '\(body)'")
         }
         var value: Double?
