@@ -19,6 +19,9 @@ public struct AnalyzerConfiguration: Sendable, Hashable {
     public var globalAlert: GlobalAlertTarget?
     /// Per-alert HTTP timeout (Flagger: 5 s).
     public var alertTimeout: Duration
+    /// `false` for read-only runs (`gitcanary plan`): metrics are still queried, but no webhook is called (the
+    /// check is `skipped`, "would call …") and no event hook or alert is sent.
+    public var callsWebhooks: Bool = true
 
     /// Flagger's defaults.
     public init(

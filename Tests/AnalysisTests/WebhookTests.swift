@@ -201,4 +201,19 @@ struct WebhookTests {
         c.status?.phase = .succeeded
         #expect(WebhookPayload.checksum(of: c) == WebhookPayload.checksum(of: { var x = c; x.status?.phase = .failed; return x }()))
     }
+
+    @Test("read-only runs call no webhook, event hook or alert")
+    func readOnly() async throws {
+        let fake = try AnalysisLoopbackReceiver(responses: [.text("ok")])
+        defer { fake.stop() }
+        var configuration = AnalyzerConfiguration(eventWebhook: fake.baseURL, globalAlert: GlobalAlertTarget(type: "msteams", url: fake.baseURL))
+        configuration.callsWebhooks = false
+        let a = Fixture.analyzer(try CurlHTTPClient(), configuration: configuration)
+        let r = await a.call(webhook: hook(fake.baseURL + "/gate?token=x"), of: Fixture.canary(), phase: .progressing, checksum: "c", at: Fixture.now)
+        #expect(r.verdict == .skipped)
+        #expect(r.message == "would call POST \(fake.baseURL)/gate (read-only run)")
+        #expect(await a.callEventWebhooks(canary: Fixture.canary(), message: "m", eventType: "Normal", checksum: "c", at: Fixture.now).isEmpty)
+        #expect(await a.alertNotifier.send(Alert(message: "m", severity: .error), for: Fixture.canary()).isEmpty)
+        #expect(fake.requests.isEmpty)
+    }
 }

@@ -24,13 +24,16 @@ public struct AlertNotifier: Sendable {
     public let deadline: Deadline
     /// Logger (never addresses or tokens).
     public let logger: Logger
+    /// `false` in read-only runs: nothing is sent.
+    public let sends: Bool
 
     /// Creates a notifier.
     public init(
         client: any HTTPClient, objects: any AnalysisObjects, clusterName: String? = nil,
         global: GlobalAlertTarget? = nil, timeout: Duration = .seconds(5), deadline: Deadline = .unbounded,
-        logger: Logger = Logger(label: "gitcanary.alerts")
+        logger: Logger = Logger(label: "gitcanary.alerts"), sends: Bool = true
     ) {
+        self.sends = sends
         self.client = client
         self.objects = objects
         self.clusterName = clusterName
@@ -50,6 +53,7 @@ public struct AlertNotifier: Sendable {
 
     /// Sends `alert` for `canary`; one delivery per recipient tried.
     public func send(_ alert: Alert, for canary: Canary) async -> [AlertDelivery] {
+        guard sends else { return [] }
         let fields = AlertPayloads.fields(for: canary, alert: alert, clusterName: clusterName)
         let entries = canary.effectiveAnalysis?.alerts ?? []
         guard !entries.isEmpty else {
@@ -155,6 +159,7 @@ extension Analyzer {
     public var alertNotifier: AlertNotifier {
         AlertNotifier(
             client: client, objects: objects, clusterName: configuration.clusterName, global: configuration.globalAlert,
-            timeout: configuration.alertTimeout, deadline: deadline, logger: logger)
+            timeout: configuration.alertTimeout, deadline: deadline, logger: logger,
+            sends: configuration.callsWebhooks)
     }
 }

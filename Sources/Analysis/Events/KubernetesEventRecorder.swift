@@ -80,3 +80,7 @@ public struct KubernetesEventRecorder: Sendable {
         return event
     }
 }
+
+/// The name the design notes use for ``KubernetesEventRecorder`` (it builds the Event objects; the Reconciler
+/// sends them).
+public typealias KubernetesEventBuilder = KubernetesEventRecorder

@@ -15,6 +15,11 @@ extension Analyzer {
     public func call(
         webhook: CanaryWebhook, of canary: Canary, phase: CanaryPhase, checksum: String, at now: Date
     ) async -> CheckRecord {
+        guard configuration.callsWebhooks else {
+            return CheckRecord(
+                time: now, kind: .webhook, name: webhook.name, verdict: .skipped,
+                message: "would call POST \(URLText.display(webhook.url)) (read-only run)")
+        }
         let payload = WebhookPayload.hook(webhook, canary: canary, phase: phase, checksum: checksum)
         let outcome = await webhookCaller.post(
             url: webhook.url, body: payload.body, timeout: .milliseconds(Int64(webhook.timeoutSeconds * 1000)),
@@ -33,6 +38,7 @@ extension Analyzer {
     public func callEventWebhooks(
         canary: Canary, message: String, eventType: String, checksum: String, at now: Date
     ) async -> [CheckRecord] {
+        guard configuration.callsWebhooks else { return [] }
         var hooks = canary.webhooks(.event)
         if hooks.isEmpty, let global = configuration.eventWebhook, !global.isEmpty {
             hooks = [CanaryWebhook(name: "events", url: global, type: WebhookType.event.rawValue)]
