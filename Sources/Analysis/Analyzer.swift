@@ -52,7 +52,8 @@ public struct Analyzer: Sendable {
         }
     }
 
-    var logMetadata: (Canary) -> Logger.Metadata {
-        { canary in ["canary": "\(canary.name).\(canary.namespace)"] }
+    /// Log metadata naming the canary.
+    func logMetadata(_ canary: Canary) -> Logger.Metadata {
+        ["canary": "\(canary.name).\(canary.namespace)"]
     }
 }
