@@ -13,6 +13,7 @@ struct Advance {
     var analysedCommit: String? { b.status.revision?.commit ?? b.input.revision.commit }
 
     func run() async {
+        b.beginStep()
         let phase = b.phase
         // Step 16: should the canary advance at all?
         if !Tick.gatedPhases.contains(phase) && phase != .waiting {
@@ -92,6 +93,10 @@ struct Advance {
                 var r = await tick.probe.call(webhook: hook, of: canary, phase: phase, checksum: b.checksum, at: b.now)
                 if r.name.isEmpty { r.name = hook.name }
                 b.record(r)
+                if r.verdict == .hold {
+                    b.abandonStep("rollback hook \(hook.name): \(r.message)")
+                    return
+                }
                 if r.verdict == .pass || r.verdict == .skipped {
                     if r.verdict == .skipped { b.info("Rollback hook \(hook.name) not signaling a rollback"); continue }
                     b.warn("Rollback check \(hook.name) passed")
@@ -141,7 +146,11 @@ struct Advance {
                 var r = await tick.probe.call(webhook: hook, of: canary, phase: .progressing, checksum: b.checksum, at: b.now)
                 if r.name.isEmpty { r.name = hook.name }
                 b.record(r)
-                if r.verdict == .fail || r.verdict == .hold {
+                if r.verdict == .hold {
+                    b.abandonStep("pre-rollout hook \(hook.name): \(r.message)")
+                    return
+                }
+                if r.verdict == .fail {
                     b.warn("Halt \(ctx.name) advancement pre-rollout check \(hook.name) failed \(r.message)")
                     countFailure("pre-rollout hook \(hook.name) failed: \(r.message)")
                     return
@@ -150,15 +159,17 @@ struct Advance {
             }
         } else {
             if let (hook, r) = await tick.callHooks(.rollout, phase: .progressing) {
+                if r.verdict == .hold {
+                    b.abandonStep("webhook \(hook.name): \(r.message)")
+                    return
+                }
                 b.warn("Halt \(ctx.name) advancement external check \(hook.name) failed \(r.message)")
                 countFailure("webhook \(hook.name) failed: \(r.message)")
                 return
             }
             if let r = await tick.runMetrics() {
                 if r.verdict == .hold {
-                    b.touchStatus(ctx)
-                    recordChecks()
-                    b.decide("holding at weight \(weight): \(r.message) (onNoData: hold, not counted as a failed check)")
+                    b.abandonStep("holding at weight \(weight): \(r.name): \(r.message) (not counted as a failed check)")
                     return
                 }
                 b.warn(r.message.isEmpty ? "Halt \(ctx.name) advancement \(r.name) failed" : r.message)
@@ -255,6 +266,10 @@ struct Advance {
             ? (b.status.revision?.commit ?? b.input.revision.commit) : b.input.revision.commit
         if let closed = await tick.confirmGate(.confirmRollout, persisted: "rollout", commit: commit, phase: phase,
                                                passedText: { "Confirm-rollout check \($0) passed" }) {
+            if closed.notDone {
+                b.abandonStep("confirm-rollout hook \(closed.name): \(closed.message)")
+                return
+            }
             if changedWhileWaiting {
                 b.status.revision = GitRevisionRecord(commit: commit, ref: b.input.revision.ref, observedAt: b.now)
                 b.status.lastAppliedSpec = ctx.targetHash

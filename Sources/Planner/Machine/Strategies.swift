@@ -46,6 +46,10 @@ struct Strategies {
             if let closed = await tick.confirmGate(.confirmTrafficIncrease, persisted: "traffic-increase",
                                                    commit: b.status.revision?.commit ?? b.input.revision.commit, phase: .progressing,
                                                    passedText: { "Confirm-traffic-increase check \($0) passed" }) {
+                if closed.notDone {
+                    b.abandonStep("confirm-traffic-increase hook \(closed.name): \(closed.message)")
+                    return
+                }
                 b.warn("Halt \(ctx.name) advancement waiting for traffic increase approval \(closed.name)")
                 if !closed.mute { b.alert("Canary traffic increase is waiting for approval.", .warn) }
                 b.touchStatus(ctx)
@@ -121,6 +125,10 @@ struct Strategies {
                                                   commit: b.status.revision?.commit ?? b.input.revision.commit, phase: .progressing,
                                                   passedText: { "Confirm-promotion check \($0) passed" }) else {
             return true
+        }
+        if closed.notDone {
+            b.abandonStep("confirm-promotion hook \(closed.name): \(closed.message)")
+            return false
         }
         if b.phase != .waitingPromotion {
             b.setPhase(ctx, .waitingPromotion)
