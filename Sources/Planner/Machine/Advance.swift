@@ -267,7 +267,7 @@ struct Advance {
         if let closed = await tick.confirmGate(.confirmRollout, persisted: "rollout", commit: commit, phase: phase,
                                                passedText: { "Confirm-rollout check \($0) passed" }) {
             if closed.notDone {
-                b.abandonStep("confirm-rollout hook \(closed.name): \(closed.message)")
+                b.abandonStep("confirm-rollout hook \(closed.summary)")
                 return
             }
             if changedWhileWaiting {
@@ -283,7 +283,7 @@ struct Advance {
                 b.warn("Halt \(ctx.name) advancement waiting for approval \(closed.name)")
                 if !closed.mute { b.alert("Canary is waiting for approval.", .warn) }
             }
-            b.decide("waiting for rollout approval: \(closed.name): \(closed.message)")
+            b.decide("waiting for rollout approval: \(closed.summary)")
             return
         }
         if b.status.revision?.commit != commit || phase != .waiting {

@@ -8,6 +8,11 @@ struct ClosedGate {
     var mute: Bool
     var message: String
     var notDone: Bool
+    /// `name: message`, without repeating the name.
+    var summary: String {
+        if message.isEmpty { return name }
+        return message.contains(name) ? message : "\(name): \(message)"
+    }
 }
 
 /// Webhook and metric calls of a tick, through the probe.
