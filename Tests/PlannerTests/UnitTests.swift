@@ -241,3 +241,18 @@ import TestSupport
         #expect(decoded == a)
     }
 }
+
+/// `status` shows the next step and the ETA without planning.
+@Suite struct TimingTests {
+    @Test func timingMatchesThePlan() async {
+        let s = PlannerScenario()
+        await s.initialize()
+        #expect(Planner.timing(of: s.cluster.canary).nextDue == nil)
+        s.cluster.setImage("podinfo", "podinfo:6.0.1")
+        let p = await s.run()
+        let t = Planner.timing(of: s.cluster.canary)
+        #expect(t.nextDue == p.nextDue)
+        #expect(t.eta == p.eta)
+        #expect(t.nextDue == p.statusUpdate?.lastStepTime?.addingTimeInterval(60))
+    }
+}
