@@ -4,6 +4,10 @@ import Foundation
 /// sends SIGKILL and reaps it, because children started off the main thread ignore SIGTERM
 /// (toolchain-notes "Pitfalls" 2).
 ///
+/// Foundation learns that a child ended only when every holder of its internal status descriptor is gone, so
+/// `stop()` also waits for grandchildren the process forked (socat `fork,EXEC:...`): keep such grandchildren
+/// short-lived, or use ``SilentListener`` instead of a helper that sleeps.
+///
 /// ```swift
 /// let server = try ManagedProcess.start("/usr/bin/socat", ["TCP-LISTEN:0", "..."], logDirectory: tmp.path)
 /// defer { server.stop() }
@@ -155,47 +159,3 @@ public struct TemporaryDirectory: Sendable {
     public func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// Loopback ports for test servers.
-public enum LoopbackPorts {
-    /// A port that was free a moment ago (bound to 0 and released); retry on a bind failure.
-    public static func free() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return 0 }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p -> Bool in
-                bind(fd, p, len) == 0 && getsockname(fd, p, &len) == 0
-            }
-        }
-        return bound ? Int(UInt16(bigEndian: addr.sin_port)) : 0
-    }
-
-    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    public static func isListening(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
-
-    /// Polls until `condition` holds or `timeout` passes; returns whether it held.
-    public static func waitUntil(timeout: Duration = .seconds(10), _ condition: () -> Bool) -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            usleep(10_000)
-        }
-        return condition()
-    }
-}
