@@ -1,0 +1,91 @@
+import Foundation
+import KubeAPI
+import Resources
+import Synchronization
+import Testing
+import TestSupport
+
+@Suite("KubeClient retries")
+struct KubeClientRetryTests {
+    final class Sleeps: Sendable {
+        let values = Mutex<[Duration]>([])
+        var all: [Duration] { values.withLock { $0 } }
+    }
+
+    private func client(_ server: LoopbackKubeServer, http: any HTTPClient, sleeps: Sleeps) -> KubeClient {
+        server.client(http: http, retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(10), maxDelay: .seconds(3),
+                                                     sleep: { d in sleeps.values.withLock { $0.append(d) } }))
+    }
+
+    @Test func readsAreRetriedOn5xxWithBackoff() async throws {
+        let server = try LoopbackKubeServer()
+        defer { server.stop() }
+        let http = try CurlHTTPClient()
+        let sleeps = Sleeps()
+        let kube = client(server, http: http, sleeps: sleeps)
+        try await server.injectFailures(2, code: 503, http: http)
+        let list = try await kube.list(BuiltinResources.configMaps, namespace: "prod")
+        #expect(list.items.isEmpty)
+        #expect(sleeps.all == [.milliseconds(10), .milliseconds(20)])
+        let e = kube.accounting.snapshot[.init(verb: "list", resource: "configmaps")]
+        #expect(e?.requests == 3)
+        #expect(e?.retries == 2)
+    }
+
+    @Test func tooManyRequestsHonoursRetryAfterForWritesToo() async throws {
+        let server = try LoopbackKubeServer()
+        defer { server.stop() }
+        let http = try CurlHTTPClient()
+        let sleeps = Sleeps()
+        let kube = client(server, http: http, sleeps: sleeps)
+        try await server.injectFailures(1, code: 429, retryAfter: 2, http: http)
+        _ = try await kube.create(BuiltinResources.configMaps, namespace: "prod", object: ["metadata": ["name": "c"]])
+        #expect(sleeps.all == [.seconds(2)])
+    }
+
+    @Test func nonIdempotentWritesAreNotRetriedOn5xx() async throws {
+        let server = try LoopbackKubeServer()
+        defer { server.stop() }
+        let http = try CurlHTTPClient()
+        let sleeps = Sleeps()
+        let kube = client(server, http: http, sleeps: sleeps)
+        try await server.injectFailures(1, code: 503, http: http)
+        do {
+            _ = try await kube.create(BuiltinResources.configMaps, namespace: "prod", object: ["metadata": ["name": "c"]])
+            Issue.record("expected ServiceUnavailable")
+        } catch {
+            #expect(error.isServerError)
+            #expect(error.reason == "ServiceUnavailable")
+        }
+        #expect(sleeps.all.isEmpty)
+    }
+
+    @Test func exhaustedRetriesReportTheLastError() async throws {
+        let server = try LoopbackKubeServer()
+        defer { server.stop() }
+        let http = try CurlHTTPClient()
+        let sleeps = Sleeps()
+        let kube = client(server, http: http, sleeps: sleeps)
+        try await server.injectFailures(10, code: 500, http: http)
+        await #expect(throws: KubeAPIError.self) { try await kube.get(BuiltinResources.configMaps, namespace: "p", name: "x") }
+        #expect(sleeps.all.count == 3)
+    }
+
+    @Test func connectionRefusedIsRetriedThenReported() async throws {
+        let sleeps = Sleeps()
+        let port = LoopbackPorts.free()
+        let kube = KubeClient(
+            configuration: KubeClientConfiguration(server: "http://127.0.0.1:\(port)", source: "test", identity: "me"),
+            http: try CurlHTTPClient(), retry: RetryPolicy(maxAttempts: 2, sleep: { d in sleeps.values.withLock { $0.append(d) } }))
+        do {
+            _ = try await kube.create(BuiltinResources.configMaps, namespace: "p", object: ["metadata": ["name": "x"]])
+            Issue.record("expected a transport error")
+        } catch {
+            #expect(error.code == .transport)
+            #expect(error.transport?.code == .couldNotConnect)
+            #expect(error.description.contains("create configmaps in namespace p failed"))
+            #expect(error.description.contains("127.0.0.1:\(port)"))
+        }
+        #expect(sleeps.all.count == 1)
+    }
+}
