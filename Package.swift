@@ -55,7 +55,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         // A small HTTP/1.1 server on POSIX sockets for loopback use (Sandbox, test receivers).
-        .target(name: "HTTPServer", swiftSettings: strict),
+        .target(name: "HTTPServer", exclude: ["README.md"], swiftSettings: strict),
         // The simulated cluster: Kubernetes API semantics, controllers, Prometheus query API, faults.
         .target(
             name: "Sandbox",
