@@ -6,7 +6,7 @@ import TestSupport
 @Suite("CurlHTTPClient on loopback")
 struct CurlHTTPClientTests {
     @Test func reusesOneConnectionAcrossSequentialRequests() async throws {
-        let server = try LoopbackKubeServer()
+        let server = try await LoopbackKubeServer()
         defer { server.stop() }
         let http = try CurlHTTPClient(maxConcurrentRequests: 4)
         var connections = 0
@@ -21,7 +21,7 @@ struct CurlHTTPClientTests {
     }
 
     @Test func runsManyRequestsInParallelWithBoundedConnections() async throws {
-        let server = try LoopbackKubeServer()
+        let server = try await LoopbackKubeServer()
         defer { server.stop() }
         let http = try CurlHTTPClient(maxConcurrentRequests: 3)
         let results = try await withThrowingTaskGroup(of: HTTPResponse.self) { group in
@@ -37,7 +37,7 @@ struct CurlHTTPClientTests {
     }
 
     @Test func sendsMethodHeadersAndBody() async throws {
-        let server = try LoopbackKubeServer()
+        let server = try await LoopbackKubeServer()
         defer { server.stop() }
         let http = try CurlHTTPClient()
         let body = Data(#"{"metadata":{"name":"x"},"data":{"k":"v"}}"#.utf8)

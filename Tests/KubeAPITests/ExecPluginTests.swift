@@ -42,7 +42,7 @@ struct ExecPluginTests {
 
     @Test(arguments: ExecConfig.supportedAPIVersions)
     func tokenIsCachedUntilExpiry(apiVersion: String) async throws {
-        let server = try LoopbackKubeServer(token: "exec-token")
+        let server = try await LoopbackKubeServer(token: "exec-token")
         defer { server.stop() }
         let dir = try TemporaryDirectory(prefix: "exec")
         defer { dir.remove() }
@@ -55,7 +55,7 @@ struct ExecPluginTests {
     }
 
     @Test func expiredCredentialsAreRenewed() async throws {
-        let server = try LoopbackKubeServer(token: "exec-token")
+        let server = try await LoopbackKubeServer(token: "exec-token")
         defer { server.stop() }
         let dir = try TemporaryDirectory(prefix: "exec")
         defer { dir.remove() }
@@ -95,7 +95,7 @@ struct ExecPluginTests {
     }
 
     @Test func staticTokenAndUnauthorizedMessage() async throws {
-        let server = try LoopbackKubeServer(token: "right")
+        let server = try await LoopbackKubeServer(token: "right")
         defer { server.stop() }
         let http = try CurlHTTPClient()
         let ok = server.client(http: http, credentials: .token(Redacted("right")))

@@ -18,7 +18,7 @@ struct KubeClientRetryTests {
     }
 
     @Test func readsAreRetriedOn5xxWithBackoff() async throws {
-        let server = try LoopbackKubeServer()
+        let server = try await LoopbackKubeServer()
         defer { server.stop() }
         let http = try CurlHTTPClient()
         let sleeps = Sleeps()
@@ -33,7 +33,7 @@ struct KubeClientRetryTests {
     }
 
     @Test func tooManyRequestsHonoursRetryAfterForWritesToo() async throws {
-        let server = try LoopbackKubeServer()
+        let server = try await LoopbackKubeServer()
         defer { server.stop() }
         let http = try CurlHTTPClient()
         let sleeps = Sleeps()
@@ -44,7 +44,7 @@ struct KubeClientRetryTests {
     }
 
     @Test func nonIdempotentWritesAreNotRetriedOn5xx() async throws {
-        let server = try LoopbackKubeServer()
+        let server = try await LoopbackKubeServer()
         defer { server.stop() }
         let http = try CurlHTTPClient()
         let sleeps = Sleeps()
@@ -61,7 +61,7 @@ struct KubeClientRetryTests {
     }
 
     @Test func exhaustedRetriesReportTheLastError() async throws {
-        let server = try LoopbackKubeServer()
+        let server = try await LoopbackKubeServer()
         defer { server.stop() }
         let http = try CurlHTTPClient()
         let sleeps = Sleeps()

@@ -13,8 +13,8 @@ struct TLSTests {
         let tmp: TemporaryDirectory
         let pki: TLSCertificates
         let terminator: TLSTerminator
-        init() throws {
-            server = try LoopbackKubeServer()
+        init() async throws {
+            server = try await LoopbackKubeServer()
             tmp = try TemporaryDirectory(prefix: "tls")
             pki = try TLSCertificates.generate(in: tmp.path)
             terminator = try TLSTerminator(
@@ -32,7 +32,7 @@ struct TLSTests {
     }
 
     @Test func correctCAAndClientCertificateSucceedByIPAndName() async throws {
-        let f = try Fixture()
+        let f = try await Fixture()
         defer { f.stop() }
         let http = try CurlHTTPClient()
         for host in ["127.0.0.1", "localhost"] {
@@ -42,7 +42,7 @@ struct TLSTests {
     }
 
     @Test func wrongCAFailsWithACertificateError() async throws {
-        let f = try Fixture()
+        let f = try await Fixture()
         defer { f.stop() }
         var tls = f.goodTLS
         tls.certificateAuthority = f.pki.otherCAPEM
@@ -57,20 +57,21 @@ struct TLSTests {
     }
 
     @Test func missingClientCertificateFailsClearly() async throws {
-        let f = try Fixture()
+        let f = try await Fixture()
         defer { f.stop() }
         let tls = TLSOptions(certificateAuthority: f.pki.caPEM)
         do {
             _ = try await CurlHTTPClient().send(HTTPRequest(url: "https://127.0.0.1:\(f.terminator.port)/api", tls: tls))
             Issue.record("expected a client certificate error")
         } catch {
-            #expect(error.code == .tlsClientCertificate)
+            // TLS 1.2 reports the alert; TLS 1.3 may only show the connection closing after the handshake.
+            #expect(error.code == .tlsClientCertificate || error.code == .connectionReset)
             #expect(error.description.contains("client certificate"))
         }
     }
 
     @Test func insecureSkipVerifyAcceptsAnUntrustedServer() async throws {
-        let f = try Fixture()
+        let f = try await Fixture()
         defer { f.stop() }
         var tls = f.goodTLS
         tls.certificateAuthority = f.pki.otherCAPEM
@@ -80,7 +81,7 @@ struct TLSTests {
     }
 
     @Test func tlsServerNameIsVerifiedInsteadOfTheURLHost() async throws {
-        let f = try Fixture()
+        let f = try await Fixture()
         defer { f.stop() }
         let named = try f.pki.issueServerCertificate(name: "internal", dnsNames: ["api.internal"])
         let terminator = try TLSTerminator(
@@ -97,7 +98,7 @@ struct TLSTests {
     }
 
     @Test func kubeconfigWithCertificateFilesReachesTheServer() async throws {
-        let f = try Fixture()
+        let f = try await Fixture()
         defer { f.stop() }
         let dir = try TemporaryDirectory(prefix: "kc")
         defer { dir.remove() }

@@ -4,7 +4,7 @@ let kubeServerScript = #"""
 #!/usr/bin/env python3
 """A minimal Kubernetes-like API server for loopback tests (in memory, HTTP/1.1 keep-alive).
 
-argv: PORTFILE [--token T] [--forbid VERB:RESOURCE]...
+argv: PORTFILE [--token T] [--forbid VERB:RESOURCE]... [--date-offset SECONDS]
 Writes the chosen port to PORTFILE. Control endpoints: GET /_requests (request log),
 POST /_fail?count=N&code=C&retryAfter=S (the next N API requests fail with C).
 """
@@ -25,6 +25,7 @@ STORE = {}
 STATE = {"rv": 100, "fail": [], "log": []}
 TOKEN = None
 FORBID = set()
+DATE_OFFSET = 0
 
 def status(code, reason, message, details=None):
     s = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
@@ -85,6 +86,9 @@ def selects(obj, labels, fields):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def log_message(self, *a): pass
+    def date_time_string(self, timestamp=None):
+        import time, email.utils
+        return email.utils.formatdate((timestamp or time.time()) + DATE_OFFSET, usegmt=True)
 
     def reply(self, code, body, headers=None):
         data = json.dumps(body).encode()
@@ -251,6 +255,7 @@ if __name__ == "__main__":
     while args:
         if args[0] == "--token": TOKEN = args[1]
         elif args[0] == "--forbid": FORBID.add(args[1])
+        elif args[0] == "--date-offset": DATE_OFFSET = int(args[1])
         args = args[2:]
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True

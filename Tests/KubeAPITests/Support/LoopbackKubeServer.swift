@@ -12,7 +12,8 @@ final class LoopbackKubeServer: Sendable {
 
     /// Starts the server; `token` makes it require `Authorization: Bearer <token>`; `forbid` lists `verb:resource`
     /// pairs (e.g. `list:canaries.flagger.app`) it answers with 403.
-    init(token: String? = nil, forbid: [String] = []) throws {
+    /// `dateOffset` shifts the `Date` header (a server with a skewed clock).
+    init(token: String? = nil, forbid: [String] = [], dateOffset: Int = 0) async throws {
         guard let python = Command.which("python3") else { throw TestSupportError("python3 is not installed") }
         directory = try TemporaryDirectory(prefix: "kube")
         let script = try directory.write("kube_server.py", kubeServerScript)
@@ -20,12 +21,15 @@ final class LoopbackKubeServer: Sendable {
         var args = [script, portFile]
         if let token { args += ["--token", token] }
         for f in forbid { args += ["--forbid", f] }
+        if dateOffset != 0 { args += ["--date-offset", String(dateOffset)] }
         let process = try ManagedProcess.start(python, args, logDirectory: directory.path, name: "kube-server")
         self.process = process
+        // Poll without blocking a cooperative thread: many servers start at once on a small machine.
         var port = 0
-        _ = LoopbackPorts.waitUntil(timeout: .seconds(10)) {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while port == 0, process.isRunning, ContinuousClock.now < deadline {
             port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) } ?? 0
-            return port > 0 || !process.isRunning
+            if port == 0 { try await Task.sleep(for: .milliseconds(20)) }
         }
         guard port > 0 else {
             process.stop()
