@@ -125,6 +125,7 @@ final class CurlMultiDriver: @unchecked Sendable {
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
             var left: Int32 = 0
+            var finished = 0
             while let msg = curl_multi_info_read(multi, &left) {
                 guard ccurl_msg_is_done(msg) != 0, let raw = msg.pointee.easy_handle,
                       let transfer = active.removeValue(forKey: raw) else { continue }
@@ -134,7 +135,10 @@ final class CurlMultiDriver: @unchecked Sendable {
                     code == CURLE_OK ? .success(transfer.response()) : .failure(transfer.failure(code))
                 idle.append(transfer.easy)
                 transfer.job.continuation.resume(returning: result)
+                finished += 1
             }
+            // Freed capacity may let queued jobs start at once; go round again before waiting.
+            if finished > 0 { continue }
             // Waits for socket activity, libcurl's next timeout, or a wakeup from submit/cancel/stop.
             curl_multi_poll(multi, nil, 0, 1000, nil)
         }
