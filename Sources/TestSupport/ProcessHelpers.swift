@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A child process a test started: output goes to files (never to undrained pipes), and ``stop()`` (or deinit)
 /// sends SIGKILL and reaps it, because children started off the main thread ignore SIGTERM
@@ -145,13 +148,20 @@ public struct TemporaryDirectory: Sendable {
     }
 
     /// Writes a file inside (creating directories) and returns its path.
+    ///
+    /// The file is written through an `O_CLOEXEC` descriptor, so a process another test spawns at that moment does
+    /// not keep it open for writing (which makes executing the file fail with ETXTBSY).
     @discardableResult
     public func write(_ relativePath: String, _ contents: String, executable: Bool = false) throws -> String {
         let full = path + "/" + relativePath
         try FileManager.default.createDirectory(
             atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try contents.write(toFile: full, atomically: true, encoding: .utf8)
-        if executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: full) }
+        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, executable ? 0o755 : 0o644)
+        guard fd >= 0 else { throw TestSupportError("cannot create \(full): errno \(errno)") }
+        defer { close(fd) }
+        let bytes = Array(contents.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw TestSupportError("cannot write \(full): errno \(errno)") }
         return full
     }
 
