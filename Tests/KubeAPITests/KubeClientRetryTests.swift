@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import KubeAPI
 import Resources
 import Synchronization
@@ -87,5 +88,53 @@ struct KubeClientRetryTests {
             #expect(error.description.contains("127.0.0.1:\(port)"))
         }
         #expect(sleeps.all.count == 1)
+    }
+}
+
+@Suite("KubeClient retries on resets")
+struct KubeClientResetTests {
+    /// Resets the first `resets` connections, then answers an empty list (or the created object).
+    final class Counter: Sendable {
+        let value = Mutex(0)
+        func next() -> Int { value.withLock { $0 += 1; return $0 } }
+        var current: Int { value.withLock { $0 } }
+    }
+
+    private func flakyServer(resets: Int) throws -> (HTTPServer, Counter) {
+        let seen = Counter()
+        let server = try HTTPServer { r in
+            let n = seen.next()
+            if n <= resets { return .reset }
+            return .json(Array((r.method == "POST" ? #"{"metadata":{"name":"c"}}"# : #"{"kind":"ConfigMapList","metadata":{},"items":[]}"#).utf8),
+                         status: r.method == "POST" ? 201 : 200)
+        }
+        return (server, seen)
+    }
+
+    private func client(_ server: HTTPServer) throws -> KubeClient {
+        KubeClient(configuration: KubeClientConfiguration(server: server.baseURL), http: try CurlHTTPClient(),
+                   retry: RetryPolicy(maxAttempts: 4, sleep: { _ in }))
+    }
+
+    @Test func readsAreRetriedAfterAReset() async throws {
+        let (server, seen) = try flakyServer(resets: 2)
+        defer { server.stop() }
+        let kube = try client(server)
+        #expect(try await kube.list(BuiltinResources.configMaps, namespace: "p").items.isEmpty)
+        #expect(seen.current == 3)
+        #expect(kube.accounting.snapshot[.init(verb: "list", resource: "configmaps")]?.retries == 2)
+    }
+
+    @Test func createsAreNotRetriedAfterAReset() async throws {
+        let (server, seen) = try flakyServer(resets: 1)
+        defer { server.stop() }
+        let kube = try client(server)
+        do {
+            _ = try await kube.create(BuiltinResources.configMaps, namespace: "p", object: ["metadata": ["name": "c"]])
+            Issue.record("expected a transport error")
+        } catch {
+            #expect(error.transport?.code == .connectionReset)
+        }
+        #expect(seen.current == 1)
     }
 }
