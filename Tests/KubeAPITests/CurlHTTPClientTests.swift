@@ -66,7 +66,8 @@ struct CurlHTTPClientTests {
             for _ in 0..<20 { group.addTask { _ = try await http.send(HTTPRequest(url: server.baseURL + "/api")) } }
             try await group.waitForAll()
         }
-        #expect(ContinuousClock.now - start < .seconds(4))
+        // With the old wake-up bug this took about a second per request; generous for a loaded machine.
+        #expect(ContinuousClock.now - start < .seconds(12))
     }
 
     @Test func sendsMethodHeadersAndBody() async throws {
@@ -131,8 +132,9 @@ struct CurlHTTPClientTests {
             Issue.record("expected a timeout")
         } catch {
             #expect(error.code == .timedOut)
+            #expect(error.description.contains("timed out"))
         }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(15))
         // The same client keeps working.
         #expect(try await http.send(HTTPRequest(url: server.baseURL + "/fast")).status == 200)
     }
@@ -142,11 +144,12 @@ struct CurlHTTPClientTests {
         defer { silent.close() }
         let http = try CurlHTTPClient()
         let start = ContinuousClock.now
-        let task = Task { try await http.send(HTTPRequest(url: "http://127.0.0.1:\(silent.port)/", timeout: .seconds(20))) }
+        let task = Task { try await http.send(HTTPRequest(url: "http://127.0.0.1:\(silent.port)/", timeout: .seconds(60))) }
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
         let result = await task.result
         #expect(throws: TransportError.self) { try result.get() }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        if case .failure(let error as TransportError) = result { #expect(error.message.contains("cancelled")) }
+        #expect(ContinuousClock.now - start < .seconds(30))
     }
 }

@@ -8,6 +8,12 @@ import TestSupport
 /// loopback API server.
 @Suite("TLS through socat")
 struct TLSTests {
+    /// One PKI for the whole suite (read-only; generating it takes a dozen openssl runs). Its directory is left in
+    /// the temp dir: a few kilobytes per test run.
+    static let sharedPKI: Result<TLSCertificates, any Error> = Result {
+        try TLSCertificates.generate(in: try TemporaryDirectory(prefix: "pki").path)
+    }
+
     final class Fixture {
         let server: LoopbackKubeServer
         let tmp: TemporaryDirectory
@@ -16,7 +22,7 @@ struct TLSTests {
         init() async throws {
             server = try await LoopbackKubeServer()
             tmp = try TemporaryDirectory(prefix: "tls")
-            pki = try TLSCertificates.generate(in: tmp.path)
+            pki = try TLSTests.sharedPKI.get()
             terminator = try TLSTerminator(
                 certificate: pki.serverCertPath, key: pki.serverKeyPath, clientCA: pki.caCertPath,
                 backendPort: server.port, logDirectory: tmp.path)
@@ -83,7 +89,7 @@ struct TLSTests {
     @Test func tlsServerNameIsVerifiedInsteadOfTheURLHost() async throws {
         let f = try await Fixture()
         defer { f.stop() }
-        let named = try f.pki.issueServerCertificate(name: "internal", dnsNames: ["api.internal"])
+        let named = try f.pki.issueServerCertificate(name: "internal-\(UUID().uuidString.prefix(8))", dnsNames: ["api.internal"])
         let terminator = try TLSTerminator(
             certificate: named.cert, key: named.key, clientCA: f.pki.caCertPath, backendPort: f.server.port,
             logDirectory: f.tmp.path)

@@ -108,7 +108,7 @@ public final class KubeClient: Sendable {
     ) async -> Result<KubeResponse, KubeAPIError> {
         let auth: (headers: [HTTPHeader], tls: TLSOptions)
         do {
-            auth = try authenticator.prepare()
+            auth = try await authenticator.prepare()
         } catch {
             return .failure(KubeAPIError(
                 code: .configuration, request: summary, server: configuration.server, identity: configuration.identity,
