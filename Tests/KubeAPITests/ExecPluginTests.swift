@@ -100,8 +100,7 @@ struct ExecPluginTests {
         let http = try CurlHTTPClient()
         let ok = server.client(http: http, credentials: .token(Redacted("right")))
         _ = try await ok.list(BuiltinResources.configMaps, namespace: "prod")
-        let log = try await server.requests(http: http)
-        #expect(log.last?["authorization"] == "Bearer right")
+        #expect(server.requests.last?.authorization == "Bearer right")
         let bad = server.client(http: http, credentials: .token(Redacted("wrong")))
         do {
             _ = try await bad.list(BuiltinResources.configMaps, namespace: "prod")

@@ -179,13 +179,13 @@ struct KubeClientLiveTests {
                                        patch: .merge(["spec": ["replicas": 9]]), options: WriteOptions(dryRun: true))
         #expect(dry["spec", "replicas"] == 9)
         #expect(try await kube.get(BuiltinResources.deployments, namespace: "prod", name: "web")["spec", "replicas"] == 3)
-        let log = try await server.requests(http: http).filter { $0["method"] == "PATCH" }
-        #expect(log.map { $0["contentType"]?.stringValue ?? "" } == [
+        let log = server.requests.filter { $0.method == "PATCH" }
+        #expect(log.map(\.contentType) == [
             "application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json",
         ])
-        #expect(log.first?["path"]?.stringValue?.hasSuffix("?fieldManager=gitcanary&force=true") == true)
-        #expect(log.last?["path"]?.stringValue?.hasSuffix("?dryRun=All") == true)
-        #expect(log.allSatisfy { $0["userAgent"] == "gitcanary" })
+        #expect(log.first?.target.hasSuffix("?fieldManager=gitcanary&force=true") == true)
+        #expect(log.last?.target.hasSuffix("?dryRun=All") == true)
+        #expect(log.allSatisfy { $0.userAgent == "gitcanary" })
     }
 
     @Test func eventsAndLeases() async throws {

@@ -24,7 +24,7 @@ struct KubeClientRetryTests {
         let http = try CurlHTTPClient()
         let sleeps = Sleeps()
         let kube = client(server, http: http, sleeps: sleeps)
-        try await server.injectFailures(2, code: 503, http: http)
+        server.injectFailures(2, code: 503)
         let list = try await kube.list(BuiltinResources.configMaps, namespace: "prod")
         #expect(list.items.isEmpty)
         #expect(sleeps.all == [.milliseconds(10), .milliseconds(20)])
@@ -39,7 +39,7 @@ struct KubeClientRetryTests {
         let http = try CurlHTTPClient()
         let sleeps = Sleeps()
         let kube = client(server, http: http, sleeps: sleeps)
-        try await server.injectFailures(1, code: 429, retryAfter: 2, http: http)
+        server.injectFailures(1, code: 429, retryAfter: 2)
         _ = try await kube.create(BuiltinResources.configMaps, namespace: "prod", object: ["metadata": ["name": "c"]])
         #expect(sleeps.all == [.seconds(2)])
     }
@@ -50,7 +50,7 @@ struct KubeClientRetryTests {
         let http = try CurlHTTPClient()
         let sleeps = Sleeps()
         let kube = client(server, http: http, sleeps: sleeps)
-        try await server.injectFailures(1, code: 503, http: http)
+        server.injectFailures(1, code: 503)
         do {
             _ = try await kube.create(BuiltinResources.configMaps, namespace: "prod", object: ["metadata": ["name": "c"]])
             Issue.record("expected ServiceUnavailable")
@@ -67,7 +67,7 @@ struct KubeClientRetryTests {
         let http = try CurlHTTPClient()
         let sleeps = Sleeps()
         let kube = client(server, http: http, sleeps: sleeps)
-        try await server.injectFailures(10, code: 500, http: http)
+        server.injectFailures(10, code: 500)
         await #expect(throws: KubeAPIError.self) { try await kube.get(BuiltinResources.configMaps, namespace: "p", name: "x") }
         #expect(sleeps.all.count == 3)
     }
