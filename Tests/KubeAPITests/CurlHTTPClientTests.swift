@@ -153,3 +153,19 @@ struct CurlHTTPClientTests {
         #expect(ContinuousClock.now - start < .seconds(30))
     }
 }
+
+@Suite("CurlHTTPClient cancellation edge")
+struct CurlCancellationEdgeTests {
+    @Test func alreadyCancelledTaskFailsWithoutSending() async throws {
+        let server = try HTTPServer(handler: CurlHTTPClientTests.echo)
+        defer { server.stop() }
+        let http = try CurlHTTPClient()
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await http.send(HTTPRequest(url: server.baseURL + "/x"))
+        }
+        let result = await task.result
+        #expect(throws: TransportError.self) { try result.get() }
+        #expect(server.requestsServed == 0)
+    }
+}

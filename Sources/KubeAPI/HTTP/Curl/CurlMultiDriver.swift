@@ -48,17 +48,19 @@ final class CurlMultiDriver: @unchecked Sendable {
         }
     }
 
-    /// Queues a job; fails it at once when the driver has stopped.
+    /// Queues a job; fails it at once when the driver has stopped or the calling task is already cancelled.
+    ///
+    /// Call from the requesting task: the cancellation check and the enqueue happen under the same lock as
+    /// ``cancel(_:)``, so a cancellation is never lost between the two.
     func submit(_ job: CurlJob) {
-        let accepted = shared.withLock { s -> Bool in
-            guard !s.stopping else { return false }
+        let rejection = shared.withLock { s -> TransportError? in
+            if s.stopping { return Self.stoppedError(job.request) }
+            if Task.isCancelled { return Self.cancelledError(job.request) }
             s.pending.append(job)
             curl_multi_wakeup(multi)
-            return true
+            return nil
         }
-        if !accepted {
-            job.continuation.resume(returning: .failure(Self.stoppedError(job.request)))
-        }
+        if let rejection { job.continuation.resume(returning: .failure(rejection)) }
     }
 
     /// Cancels a job: a queued one fails at once, a running one is removed by the driver thread.
