@@ -97,3 +97,20 @@ struct CredentialsAndProxyTests {
         #expect(!"\(kube.configuration)".contains("top-secret-token"))
     }
 }
+
+@Suite("redaction of HTTP values")
+struct RedactionTests {
+    @Test func requestsAndTLSPrintWithoutSecrets() {
+        let r = HTTPRequest(
+            method: "POST", url: "https://k:6443/api", headers: [HTTPHeader("Authorization", "Bearer abc.def"), HTTPHeader("Accept", "json")],
+            body: Data("{}".utf8), tls: TLSOptions(clientCertificate: Data("CERT".utf8), clientKey: Data("PRIVATE-KEY".utf8)))
+        for text in ["\(r)", String(reflecting: r), "\(r.headers)", "\(r.tls)", String(reflecting: r.tls)] {
+            #expect(!text.contains("abc.def"))
+            #expect(!text.contains("PRIVATE-KEY"))
+        }
+        var dumped = ""
+        dump(r, to: &dumped)
+        #expect(!dumped.contains("abc.def") && !dumped.contains("PRIVATE-KEY"))
+        #expect("\(r)".contains("Authorization: <redacted>") && "\(r)".contains("Accept: json"))
+    }
+}
