@@ -26,7 +26,7 @@ struct HTTP2Tests {
                 "--config.file=\(config)", "--storage.tsdb.path=\(tmp.path)/data-\(port)", "--web.config.file=\(web)",
                 "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
             ], logDirectory: tmp.path)
-            if LoopbackPorts.waitUntil(timeout: .seconds(15), { LoopbackPorts.isListening(port) || !p.isRunning }), p.isRunning {
+            if LoopbackPorts.waitUntil(timeout: .seconds(30), { LoopbackPorts.isListening(port) || !p.isRunning }), p.isRunning {
                 process = p
             } else {
                 p.stop()

@@ -22,17 +22,12 @@ struct LargeListTests {
         }
         defer { server.stop() }
         let kube = KubeClient(configuration: KubeClientConfiguration(server: server.baseURL), http: try CurlHTTPClient())
-        let clock = ContinuousClock()
-        let start = clock.now
         let all = try await kube.listAll(BuiltinResources.canaries, pageSize: 500)
-        let elapsed = clock.now - start
         #expect(all.count == total)
         #expect(all.last?["metadata", "name"] == "app-4999")
         let stats = kube.accounting.total
         #expect(stats.requests == 10)
         #expect(stats.connections == 1)
         #expect(stats.bytesReceived > 2_000_000)
-        // Generous bound for a debug build on a loaded 2-core machine; typically well under a second.
-        #expect(elapsed < .seconds(20))
     }
 }

@@ -18,6 +18,9 @@ public final class CurlHTTPClient: HTTPClient {
 
     deinit { driver.stop() }
 
+    /// Requests waiting for a free slot (not yet handed to libcurl).
+    public var queuedRequests: Int { driver.queuedCount }
+
     /// Sends one request; throws only transport failures, never for an HTTP status.
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         let driver = self.driver

@@ -40,6 +40,9 @@ final class CurlMultiDriver: @unchecked Sendable {
         thread.start()
     }
 
+    /// Jobs waiting for a free transfer slot.
+    var queuedCount: Int { shared.withLock { $0.pending.count } }
+
     /// A fresh job id.
     func makeID() -> UInt64 {
         shared.withLock { s in
