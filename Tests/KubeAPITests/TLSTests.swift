@@ -138,3 +138,35 @@ struct TLSTests {
         #expect(try await kube.list(BuiltinResources.configMaps, namespace: "prod").items.count == 1)
     }
 }
+
+@Suite("exec plugin returning a client certificate")
+struct ExecClientCertificateTests {
+    @Test func pluginCertificateIsUsedForTheTLSHandshake() async throws {
+        let server = try await LoopbackKubeServer()
+        defer { server.stop() }
+        let tmp = try TemporaryDirectory(prefix: "execcert")
+        defer { tmp.remove() }
+        let pki = try TLSTests.sharedPKI.get()
+        let tls = try TLSTerminator(
+            certificate: pki.serverCertPath, key: pki.serverKeyPath, clientCA: pki.caCertPath, backendPort: server.port,
+            logDirectory: tmp.path)
+        defer { tls.stop() }
+        // The plugin prints the PEMs as JSON strings (newlines escaped by awk).
+        let plugin = try tmp.write("cert-plugin.sh", """
+            #!/bin/sh
+            esc() { awk 'BEGIN{ORS=""} {gsub(/"/,"\\\\\\""); print $0 "\\\\n"}' "$1"; }
+            printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"clientCertificateData":"%s","clientKeyData":"%s"}}' "$(esc \(pki.clientCertPath))" "$(esc \(pki.clientKeyPath))"
+            """, executable: true)
+        let config = try tmp.write("config", """
+            current-context: x
+            clusters: [{name: c, cluster: {server: "https://127.0.0.1:\(tls.port)", certificate-authority: \(pki.caCertPath)}}]
+            users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: \(plugin), interactiveMode: Never}}}]
+            contexts: [{name: x, context: {cluster: c, user: u}}]
+            """)
+        let kube = KubeClient(configuration: try KubeConfigLoader(.init(kubeconfig: config)).load(), http: try CurlHTTPClient(),
+                              environment: ["PATH": "/usr/bin:/bin"])
+        _ = try await kube.list(BuiltinResources.configMaps, namespace: "p")
+        _ = try await kube.list(BuiltinResources.configMaps, namespace: "p")
+        #expect(kube.credentialPluginRuns == 1)
+    }
+}
