@@ -99,7 +99,10 @@ public final class KubeClient: Sendable {
                     logger.debug("401 from the server: refreshing credentials and retrying", metadata: ["request": "\(summary)"])
                     continue
                 }
-                guard let delay = retry.delay(after: error, request: request, attempt: attempt) else { throw error }
+                // A cancelled run stops at once; its transport error is not worth a retry.
+                guard !Task.isCancelled, let delay = retry.delay(after: error, request: request, attempt: attempt) else {
+                    throw error
+                }
                 logger.debug(
                     "retrying after \(delay)", metadata: ["request": "\(summary)", "attempt": "\(attempt)", "error": "\(error.reason)"])
                 await retry.sleep(delay)
