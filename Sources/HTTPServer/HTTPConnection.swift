@@ -159,6 +159,19 @@ struct HTTPConnection {
         }
     }
 
+    /// Writes a streamed response: the head, the producer's chunks, the last chunk.
+    func writeStream(_ response: HTTPServerResponse, produce: (HTTPResponseWriter) -> Void, stopped: @escaping @Sendable () -> Bool) {
+        var head = "HTTP/1.1 \(response.status) \(HTTPServerResponse.reasonPhrase(response.status))\r\n"
+        let framing: Set<String> = ["content-length", "connection", "transfer-encoding"]
+        for (name, value) in response.headers where !framing.contains(name.lowercased()) {
+            head += "\(name): \(value)\r\n"
+        }
+        head += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        guard Socket.sendAll(fd, Array(head.utf8)) else { return }
+        produce(HTTPResponseWriter(fd: fd, stopped: stopped))
+        _ = Socket.sendAll(fd, Array("0\r\n\r\n".utf8))
+    }
+
     /// Writes a response; false when the peer is gone.
     func write(_ response: HTTPServerResponse, forHead: Bool, keepAlive: Bool) -> Bool {
         var head = "HTTP/1.1 \(response.status) \(HTTPServerResponse.reasonPhrase(response.status))\r\n"

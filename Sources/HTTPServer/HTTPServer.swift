@@ -136,6 +136,11 @@ public final class HTTPServer: Sendable {
                 release(fd, reset: false)
                 return
             case .respond:
+                if let stream = response.stream, request.method != "HEAD" {
+                    connection.writeStream(response, produce: stream, stopped: { [weak self] in self?.isStopped ?? true })
+                    release(fd, reset: false)
+                    return
+                }
                 let keepAlive = Self.wantsKeepAlive(request) && !response.closeConnection && !isStopped
                 guard connection.write(response, forHead: request.method == "HEAD", keepAlive: keepAlive),
                     keepAlive

@@ -98,8 +98,9 @@ extension Sandbox {
         }
     }
 
-    /// Watch: the events after the given resourceVersion (held up to 2 s while there are none), then the stream
-    /// ends and the client re-watches from the last version it saw.
+    /// Watch: a chunked stream of newline-separated events. Without a resourceVersion (or with "0") it starts with
+    /// an ADDED event per object; then it sends every change after the version it has sent, until
+    /// `timeoutSeconds` (at most 60 s), the client leaves, or the Sandbox stops.
     private func watch(_ call: APICall) -> HTTPServerResponse {
         let options: ListOptions
         let t: ResourceType
@@ -109,20 +110,20 @@ extension Sandbox {
         } catch {
             return Self.json(error.code, error.status)
         }
-        let limit = min(Double(call.query["timeoutSeconds"] ?? "") ?? 2, 2)
-        let deadline = Date().addingTimeInterval(limit)
-        var events: [JSONValue] = []
-        while true {
-            events = state.withLock { s in
-                s.cluster.settle()
-                return s.cluster.watchEvents(t, namespace: call.path.namespace, options: options)
+        let limit = min(Double(call.query["timeoutSeconds"] ?? "") ?? 60, 60)
+        return .streaming(headers: [("Content-Type", "application/json")]) { [self] writer in
+            let deadline = Date().addingTimeInterval(limit)
+            var cursor = options
+            while writer.isOpen && Date() < deadline {
+                let (events, latest) = state.withLock { s -> ([JSONValue], Int64) in
+                    s.cluster.settle()
+                    return (s.cluster.watchEvents(t, namespace: call.path.namespace, options: cursor), s.cluster.resourceVersion)
+                }
+                for e in events where !writer.write(JSONWriter.bytes(e) + [10]) { return }
+                cursor.resourceVersion = String(latest)
+                usleep(50_000)
             }
-            if !events.isEmpty || Date() >= deadline { break }
-            usleep(50_000)
         }
-        var body: [UInt8] = []
-        for e in events { body += JSONWriter.bytes(e) + [10] }
-        return HTTPServerResponse(status: 200, headers: [("Content-Type", "application/json")], body: body, closeConnection: true)
     }
 
     private func prometheus(_ request: HTTPServerRequest) -> HTTPServerResponse {
