@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -23,6 +24,8 @@ public final class HTTPServer: Sendable {
     private let handler: HTTPServerHandler
     private let state = Mutex(State())
     private let idle = NSCondition()
+    /// Signalled by the accept thread once it has closed the listener.
+    private let acceptDone = DispatchSemaphore(value: 0)
 
     private struct State {
         var stopped = false
@@ -64,8 +67,10 @@ public final class HTTPServer: Sendable {
             return true
         }
         if first {
+            // Only the accept thread closes the listener, after accept() returns: closing it here would let the
+            // number be reused by another socket that the accept thread would then accept connections from.
             Socket.shutdownBoth(listener)
-            close(listener)
+            _ = acceptDone.wait(timeout: .now() + min(timeout, 2))
         }
         let deadline = Date().addingTimeInterval(timeout)
         idle.lock()
@@ -80,6 +85,10 @@ public final class HTTPServer: Sendable {
     }
 
     private func acceptLoop() {
+        defer {
+            close(listener)
+            acceptDone.signal()
+        }
         while true {
             guard let (fd, peer) = Socket.accept(listener) else { return }
             let admitted = state.withLock { s -> Bool in
@@ -89,7 +98,7 @@ public final class HTTPServer: Sendable {
                 return true
             }
             guard admitted else {
-                close(fd)
+                Socket.reset(fd)
                 return
             }
             let thread = Thread { [self] in
@@ -100,7 +109,6 @@ public final class HTTPServer: Sendable {
                 idle.unlock()
             }
             thread.name = "HTTPServer.connection:\(peer)"
-            thread.stackSize = 1 << 20
             thread.start()
         }
     }
@@ -137,7 +145,7 @@ public final class HTTPServer: Sendable {
                 return
             case .respond:
                 if let stream = response.stream, request.method != "HEAD" {
-                    connection.writeStream(response, produce: stream, stopped: { [weak self] in self?.isStopped ?? true })
+                    connection.writeStream(response, produce: stream.produce, stopped: { [weak self] in self?.isStopped ?? true })
                     release(fd, reset: false)
                     return
                 }

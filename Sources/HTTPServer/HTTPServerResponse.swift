@@ -22,7 +22,7 @@ public struct HTTPServerResponse: Sendable {
     public var closeConnection: Bool
     /// When set, the body is streamed with chunked transfer encoding instead of `body`: the closure runs on the
     /// connection's thread after the head is sent, writing chunks until it returns (watch streams, long polls).
-    public var stream: (@Sendable (HTTPResponseWriter) -> Void)? = nil
+    public var stream: HTTPResponseStream?
 
     /// A normal response.
     public init(
@@ -34,6 +34,7 @@ public struct HTTPServerResponse: Sendable {
         self.body = body
         self.disposition = .respond
         self.closeConnection = closeConnection
+        self.stream = nil
     }
 
     /// A UTF-8 text response with the given content type.
@@ -54,7 +55,7 @@ public struct HTTPServerResponse: Sendable {
         _ produce: @escaping @Sendable (HTTPResponseWriter) -> Void
     ) -> HTTPServerResponse {
         var r = HTTPServerResponse(status: status, headers: headers, closeConnection: true)
-        r.stream = produce
+        r.stream = HTTPResponseStream(produce: produce)
         return r
     }
 
@@ -111,6 +112,15 @@ public struct HTTPServerResponse: Sendable {
         default: return "Status \(status)"
         }
     }
+}
+
+/// The producer of a streamed response body.
+public struct HTTPResponseStream: Sendable {
+    /// Writes the body's chunks; the response ends when it returns.
+    public let produce: @Sendable (HTTPResponseWriter) -> Void
+
+    /// Wraps a producer.
+    public init(produce: @escaping @Sendable (HTTPResponseWriter) -> Void) { self.produce = produce }
 }
 
 /// Writes the chunks of a streamed response.
