@@ -41,7 +41,7 @@ enum QueryRecognizer {
         case "sum(rate(#))/sum(rate(#))*100" where names.count == 2 && names[0] == names[1]:
             measure = .successRate
         case "histogram_quantile(0.99,sum(rate(#))by(le))" where names.count == 1:
-            measure = .duration(factor: names[0].contains("seconds") ? 0.001 : 1)
+            measure = .duration(factor: names[0].contains("_seconds_") ? 0.001 : 1)
         case "sum(rate(#))/sum(rate(#))*1000"
         where names == ["nginx_ingress_controller_ingress_upstream_latency_seconds_sum",
                         "nginx_ingress_controller_ingress_upstream_latency_seconds_count"]:
