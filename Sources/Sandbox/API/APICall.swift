@@ -10,6 +10,7 @@ struct APICall {
     var body: [UInt8]
     var contentType: String
     var userAgent: String
+    var accept: String
 
     init(_ request: HTTPServerRequest, path: ResourcePath) {
         method = request.method
@@ -20,6 +21,7 @@ struct APICall {
         body = request.body
         contentType = (request.header("Content-Type") ?? "").lowercased()
         userAgent = request.header("User-Agent") ?? ""
+        accept = request.header("Accept") ?? ""
         let watch = q["watch"] == "true" || q["watch"] == "1"
         verb = KubeVerb.of(method: request.method, path: path, watch: watch)
     }

@@ -27,9 +27,17 @@ extension Cluster {
         }
         switch call.verb {
         case "get":
-            return (200, try get(t, namespace: ns, name: path.name ?? ""))
+            let obj = try get(t, namespace: ns, name: path.name ?? "")
+            if TableView.wanted(call.accept) && path.subresource == nil {
+                return (200, table(t, [obj], listMeta: nil, call: call))
+            }
+            return (200, obj)
         case "list":
-            return (200, try list(t, namespace: ns, options: try call.listOptions()))
+            let list = try list(t, namespace: ns, options: try call.listOptions())
+            if TableView.wanted(call.accept) {
+                return (200, table(t, list["items"]?.arrayValue ?? [], listMeta: list["metadata"], call: call))
+            }
+            return (200, list)
         case "create":
             guard path.name == nil else { throw .methodNotAllowed("POST is not allowed on a named object") }
             return (201, try create(t, namespace: ns, object: try call.bodyJSON(), options: call.writeOptions))
@@ -71,6 +79,16 @@ extension Cluster {
         default:
             throw .methodNotAllowed("the server does not allow this method on the requested resource")
         }
+    }
+
+    private func table(_ t: ResourceType, _ objects: [JSONValue], listMeta: JSONValue?, call: APICall) -> JSONValue {
+        let crd = t.crdName.flatMap { crdObject(named: $0) }
+        return TableView.table(t, objects: objects, listMeta: listMeta, crd: crd, now: now,
+                               full: call.query["includeObject"] == "Object")
+    }
+
+    private func crdObject(named name: String) -> JSONValue? {
+        objects[StoreKey(group: "apiextensions.k8s.io", resource: "customresourcedefinitions", namespace: "", name: name)]
     }
 
     static func success(_ t: ResourceType, name: String) -> JSONValue {
