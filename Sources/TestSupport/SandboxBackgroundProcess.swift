@@ -28,6 +28,9 @@ public final class SandboxBackgroundProcess: @unchecked Sendable {
         try process.run()
     }
 
+    /// The process id.
+    public var pid: Int32? { process.isRunning ? process.processIdentifier : nil }
+
     /// Whether it is still running.
     public var isRunning: Bool { process.isRunning }
 

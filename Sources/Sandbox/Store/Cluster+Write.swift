@@ -193,7 +193,11 @@ extension Cluster {
         if key.group == "apiextensions.k8s.io" && key.resource == "customresourcedefinitions" {
             rebuildRegistry()
         }
-        collectGarbage()
+        // Only deletions in progress and owned objects (possibly with owners already gone) concern the collector;
+        // removals run it themselves.
+        if object["metadata", "deletionTimestamp"] != nil || object["metadata", "ownerReferences"] != nil {
+            collectGarbage()
+        }
     }
 
     mutating func rebuildRegistry() {
