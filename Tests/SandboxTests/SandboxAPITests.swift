@@ -164,6 +164,33 @@ struct SandboxAPITests {
         #expect(editor?["fieldsV1", "f:data", "f:x"] == [:])
     }
 
+    @Test("server-side apply merges containers by name across managers and removes a manager's dropped container")
+    func serverSideApplyKeyedLists() throws {
+        let h = try SandboxHarness()
+        defer { h.stop() }
+        let yaml = "application/apply-patch+yaml"
+        let a = #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"app","image":"web:1"}]}}}}"#
+        let b = #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"proxy:1"}]}}}}"#
+        func names(_ v: JSONValue) -> [String] {
+            v["spec", "template", "spec", "containers"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        }
+        #expect(try h.request("PATCH", Self.deployPath + "/web?fieldManager=a", body: a, contentType: yaml).status == 201)
+        let both = try h.request("PATCH", Self.deployPath + "/web?fieldManager=b", body: b, contentType: yaml)
+        #expect(names(both.json) == ["app", "sidecar"])
+        let sidecar = both.json["metadata", "managedFields"]?.arrayValue?.first { $0["manager"] == "b" }?[
+            "fieldsV1", "f:spec", "f:template", "f:spec", "f:containers", #"k:{"name":"sidecar"}"#]
+        #expect(sidecar?["."] == [:])
+        // b now applies only replicas, with a's value: shared, no conflict; its sidecar goes.
+        let shared = #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":2}}"#
+        let after = try h.request("PATCH", Self.deployPath + "/web?fieldManager=b", body: shared, contentType: yaml)
+        #expect(after.status == 200, "\(after.text)")
+        #expect(names(after.json) == ["app"])
+        let conflict = #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":5}}"#
+        let refused = try h.request("PATCH", Self.deployPath + "/web?fieldManager=b", body: conflict, contentType: yaml)
+        #expect(refused.status == 409)
+        #expect(refused.json["message"] == #"Apply failed with 1 conflict: conflict with "a" using apps/v1: .spec.replicas"#)
+    }
+
     @Test("status subresource: /status changes only status; the main endpoint ignores status")
     func statusSubresource() throws {
         let h = try SandboxHarness()

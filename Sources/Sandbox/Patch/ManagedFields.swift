@@ -119,11 +119,20 @@ enum ManagedFields {
         let othersOwn = entries.filter { !$0.sameOwner(me) }.reduce(into: Set<FieldPath>()) { $0.formUnion($1.fields) }
         var merged = current ?? .object(JSONObject())
         let dropped = previous.subtracting(applySet).subtracting(othersOwn)
-        for p in dropped.sorted(by: { $0.count > $1.count }) { FieldSets.remove(p, from: &merged) }
+        // Whole items and maps first; never strip an item's key field on its own (the item would lose its identity).
+        for p in dropped.sorted(by: { $0.count < $1.count }) where !isItemKeyField(p) {
+            FieldSets.remove(p, from: &merged)
+        }
         merged = overlay(merged, config, field: "", custom: t.isCustom)
         entries.removeAll { $0.sameOwner(me) }
         entries.append(me)
         return (merged, entries.filter { !$0.fields.isEmpty }.map(\.json), [])
+    }
+
+    static func isItemKeyField(_ p: FieldPath) -> Bool {
+        guard p.count >= 2, let last = p.last, last.hasPrefix("f:"), p[p.count - 2].hasPrefix("k:") else { return false }
+        let field = String(last.dropFirst(2))
+        return (try? JSONParser.parse(String(p[p.count - 2].dropFirst(2))))?[field] != nil
     }
 
     /// Merges an applied configuration into an object: maps recursively, keyed lists by key, the rest replaced.
