@@ -64,7 +64,7 @@ public final class Sandbox: Sendable {
             throw .listen(error)
         }
         box.sandbox = self
-        state.withLock { $0.cluster.traffic.accumulate(objects: [:], now: $0.cluster.now) }
+        state.withLock { $0.cluster.traffic.accumulate(objects: ObjectStore(), now: $0.cluster.now) }
     }
 
     /// `http://127.0.0.1:<port>`: the Kubernetes API server URL.

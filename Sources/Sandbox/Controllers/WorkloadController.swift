@@ -160,8 +160,8 @@ extension Cluster {
 
     /// Re-evaluates time-dependent status (progress deadlines) and stores what changed.
     mutating func settleControllers() {
-        for (k, v) in objects where k.group == "apps" && k.resource == "deployments" {
-            guard v["metadata", "deletionTimestamp"] == nil,
+        for k in objects.keys(group: "apps", resource: "deployments") {
+            guard let v = objects[k], v["metadata", "deletionTimestamp"] == nil,
                 let rollout = rollouts[k], !WorkloadController.templateIsReady(v)
             else { continue }
             let status = WorkloadController.deploymentStatus(v, rollout: rollout, now: now)

@@ -32,12 +32,13 @@ struct TrafficLedger {
     }
 
     /// Adds the traffic served from the last accumulation until `now` with the workloads' current values.
-    mutating func accumulate(objects: [StoreKey: JSONValue], now: Date) {
+    mutating func accumulate(objects: ObjectStore, now: Date) {
         defer { last = now }
         guard let last, now > last else { return }
         let n = Self.requestsPerSecond * now.timeIntervalSince(last)
-        for (k, v) in objects where k.group == "apps" && (k.resource == "deployments" || k.resource == "daemonsets") {
-            guard let s = Self.serving(v, daemonSet: k.resource == "daemonsets") else { continue }
+        let workloads = objects.keys(group: "apps", resource: "deployments").union(objects.keys(group: "apps", resource: "daemonsets"))
+        for k in workloads {
+            guard let v = objects[k], let s = Self.serving(v, daemonSet: k.resource == "daemonsets") else { continue }
             var entry = series["\(k.namespace)/\(k.name)"] ?? Series()
             entry.total += n
             entry.errors += n * (100 - s.successRate) / 100

@@ -4,7 +4,7 @@ import Resources
 /// The whole simulated cluster state. Always used under the Sandbox's single lock, so every request is atomic.
 struct Cluster {
     /// Stored objects, keyed by group/resource/namespace/name; each keeps the apiVersion it was last written with.
-    var objects: [StoreKey: JSONValue] = [:]
+    var objects = ObjectStore()
     /// The last issued resourceVersion.
     var resourceVersion: Int64 = 100
     var registry = ResourceRegistry()
@@ -72,16 +72,15 @@ struct Cluster {
 
     /// All stored objects of a resource (any version), optionally in one namespace, sorted by key.
     func stored(group: String, resource: String, namespace: String? = nil) -> [(StoreKey, JSONValue)] {
-        objects.filter { k, _ in
-            k.group == group && k.resource == resource && (namespace == nil || k.namespace == namespace)
-        }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        objects.keys(group: group, resource: resource).filter { namespace == nil || $0.namespace == namespace }
+            .sorted().compactMap { k in objects[k].map { (k, $0) } }
     }
 
     /// Records a change for watchers, keeping the log bounded.
     mutating func record(_ type: String, _ key: StoreKey, _ object: JSONValue) {
         let rv = Int64(object["metadata", "resourceVersion"]?.stringValue ?? "") ?? resourceVersion
         watchLog.append(WatchEvent(resourceVersion: rv, type: type, key: key, object: object))
-        if watchLog.count > 2000 { watchLog.removeFirst(watchLog.count - 2000) }
+        if watchLog.count > 3000 { watchLog.removeFirst(watchLog.count - 2000) }
     }
 
     /// Finds the stored object with this uid.
