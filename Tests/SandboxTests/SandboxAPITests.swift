@@ -117,6 +117,11 @@ struct SandboxAPITests {
         let failedTest = try h.request("PATCH", Self.deployPath + "/web", body: #"[{"op":"test","path":"/spec/replicas","value":9}]"#,
                                        contentType: "application/json-patch+json")
         #expect(failedTest.status == 422)
+        let immutable = try h.request("PATCH", Self.deployPath + "/web", body: #"{"spec":{"selector":{"matchLabels":{"app":"other"}},"template":{"metadata":{"labels":{"app":"other"}}}}}"#,
+                                      contentType: "application/merge-patch+json")
+        #expect(immutable.status == 422)
+        #expect(immutable.json["message"]?.stringValue?.contains("spec.selector: Invalid value") == true)
+        #expect(immutable.json["message"]?.stringValue?.contains("field is immutable") == true)
         let invalid = try h.request("PATCH", Self.deployPath + "/web", body: #"{"spec":{"replicas":"many"}}"#,
                                     contentType: "application/merge-patch+json")
         #expect(invalid.status == 422)

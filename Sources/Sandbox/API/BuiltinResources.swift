@@ -15,6 +15,7 @@ enum BuiltinResources {
         t("apps", "v1", "statefulsets", "StatefulSet", short: ["sts"], cat: ["all"], status: true, scale: true),
         t("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", short: ["hpa"], cat: ["all"],
           status: true),
+        t("events.k8s.io", "v1", "events", "Event", short: ["ev"], gen: false),
         t("coordination.k8s.io", "v1", "leases", "Lease", gen: false),
         t("networking.k8s.io", "v1", "ingresses", "Ingress", short: ["ing"], status: true),
         t("networking.k8s.io", "v1", "ingressclasses", "IngressClass", ns: false),

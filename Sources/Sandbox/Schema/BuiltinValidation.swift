@@ -32,6 +32,32 @@ enum BuiltinValidation {
         return causes
     }
 
+    /// Fields that may not change once set (kube-apiserver answers 422 "field is immutable").
+    static func immutableCauses(_ t: ResourceType, old: JSONValue, new: JSONValue) -> [APIError.Cause] {
+        var paths: [[String]] = []
+        switch (t.group, t.resource) {
+        case ("apps", "deployments"), ("apps", "daemonsets"), ("apps", "replicasets"), ("apps", "statefulsets"):
+            paths = [["spec", "selector"]]
+        case ("batch", "jobs"):
+            paths = [["spec", "selector"], ["spec", "template"]]
+        case ("", "services"):
+            if new.value(at: ["spec", "clusterIP"]) != nil { paths = [["spec", "clusterIP"]] }
+        case ("", "configmaps"), ("", "secrets"):
+            if old["immutable"]?.boolValue == true { paths = [["data"], ["binaryData"], ["immutable"]] }
+        default:
+            break
+        }
+        return paths.compactMap { path in
+            let before = old.value(at: path)
+            let after = new.value(at: path)
+            guard before != nil, before != after else { return nil }
+            return .init(
+                reason: "FieldValueInvalid",
+                message: "Invalid value: \(JSONWriter.string(after ?? .null)): field is immutable",
+                field: path.joined(separator: "."))
+        }
+    }
+
     static func typeCause(_ field: String, _ value: JSONValue, _ expected: String) -> APIError.Cause {
         .init(
             reason: "FieldValueTypeInvalid",

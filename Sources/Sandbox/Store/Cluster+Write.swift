@@ -104,9 +104,15 @@ extension Cluster {
             if !result.causes.isEmpty { throw .invalid(t, key.name, result.causes) }
             obj = result.value
         } else {
-            let causes = BuiltinValidation.causes(t, obj)
-            if !causes.isEmpty { throw .invalid(t, key.name, causes) }
+            if t.group.isEmpty && t.resource == "services", let old, obj["spec", "clusterIP"] == nil {
+                // kube-apiserver keeps the allocated cluster IP when an update omits it.
+                obj.set(old["spec", "clusterIP"], at: ["spec", "clusterIP"])
+                obj.set(old["spec", "clusterIPs"], at: ["spec", "clusterIPs"])
+            }
             BuiltinDefaults.apply(t, &obj, cluster: self)
+            var causes = BuiltinValidation.causes(t, obj)
+            if let old, options.subresource == nil { causes += BuiltinValidation.immutableCauses(t, old: old, new: obj) }
+            if !causes.isEmpty { throw .invalid(t, key.name, causes) }
         }
         let now = nowString
         if let old {
