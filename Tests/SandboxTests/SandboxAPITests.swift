@@ -220,6 +220,9 @@ struct SandboxAPITests {
         #expect(created.json["spec", "junk"] == nil)  // pruned
         #expect(created.json["spec", "free", "any", "thing"] == 1)  // preserved
         #expect(created.json["status"] == nil)  // status ignored on create
+        let strict = try h.request("POST", path + "?fieldValidation=Strict", body: w.replacingOccurrences(of: #""name":"w""#, with: #""name":"w2""#))
+        #expect(strict.status == 400)
+        #expect(strict.json["message"]?.stringValue?.contains(#"unknown field "spec.junk""#) == true)
         let bad = try h.request("POST", path, body: #"{"metadata":{"name":"bad"},"spec":{"size":"big","port":true}}"#)
         #expect(bad.status == 422)
         let fields = Set(bad.json["details", "causes"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? [])

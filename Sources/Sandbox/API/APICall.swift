@@ -66,6 +66,8 @@ struct APICall {
     }
 
     var writeOptions: WriteOptions {
-        WriteOptions(manager: manager, dryRun: dryRun, force: force, subresource: path.subresource)
+        WriteOptions(
+            manager: manager, dryRun: dryRun, force: force, subresource: path.subresource,
+            fieldValidation: query["fieldValidation"])
     }
 }

@@ -8,10 +8,13 @@ enum StructuralSchema {
     struct Result {
         var value: JSONValue
         var causes: [APIError.Cause]
+        /// Paths of the fields dropped because the schema does not declare them.
+        var pruned: [String] = []
     }
 
     static func validateAndPrune(_ object: JSONValue, schema: JSONValue) -> Result {
         var causes: [APIError.Cause] = []
+        var pruned: [String] = []
         guard case .object(let root) = object else {
             return Result(value: object, causes: [.init(reason: "FieldValueInvalid", message: "must be an object", field: "")])
         }
@@ -21,9 +24,11 @@ enum StructuralSchema {
             if ["apiVersion", "kind", "metadata"].contains(key) {
                 out[key] = value
             } else if let child = properties[key] {
-                if let v = walk(value, child, path: key, causes: &causes) { out[key] = v }
+                if let v = walk(value, child, path: key, causes: &causes, pruned: &pruned) { out[key] = v }
             } else if schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true {
                 out[key] = value
+            } else {
+                pruned.append(key)
             }
         }
         for (key, child) in properties where out[key] == nil && !["apiVersion", "kind", "metadata"].contains(key) {
@@ -32,7 +37,7 @@ enum StructuralSchema {
         for case .string(let req) in schema["required"]?.arrayValue ?? [] where out[req] == nil {
             causes.append(.init(reason: "FieldValueRequired", message: "Required value", field: req))
         }
-        return Result(value: .object(out), causes: causes)
+        return Result(value: .object(out), causes: causes, pruned: pruned)
     }
 
     private static func typeError(_ value: JSONValue, _ expected: String, _ path: String) -> APIError.Cause {
@@ -43,7 +48,9 @@ enum StructuralSchema {
     }
 
     /// Validates one value; returns the pruned value, or nil when it is dropped.
-    static func walk(_ value: JSONValue, _ schema: JSONValue, path: String, causes: inout [APIError.Cause]) -> JSONValue? {
+    static func walk(
+        _ value: JSONValue, _ schema: JSONValue, path: String, causes: inout [APIError.Cause], pruned: inout [String]
+    ) -> JSONValue? {
         if value.isNull {
             return schema["nullable"]?.boolValue == true ? value : nil
         }
@@ -76,11 +83,13 @@ enum StructuralSchema {
             for (key, child) in o {
                 let childPath = path.isEmpty ? key : "\(path).\(key)"
                 if let p = properties?[key] {
-                    if let v = walk(child, p, path: childPath, causes: &causes) { out[key] = v }
+                    if let v = walk(child, p, path: childPath, causes: &causes, pruned: &pruned) { out[key] = v }
                 } else if let a = additional, a.objectValue != nil {
-                    if let v = walk(child, a, path: childPath, causes: &causes) { out[key] = v }
+                    if let v = walk(child, a, path: childPath, causes: &causes, pruned: &pruned) { out[key] = v }
                 } else if additional?.boolValue == true || preserve {
                     out[key] = child
+                } else {
+                    pruned.append(childPath)
                 }
             }
             for (key, p) in properties ?? JSONObject() where out[key] == nil {
@@ -98,7 +107,7 @@ enum StructuralSchema {
             guard let items = schema["items"] else { return value }
             var out: [JSONValue] = []
             for (i, element) in a.enumerated() {
-                if let v = walk(element, items, path: "\(path)[\(i)]", causes: &causes) { out.append(v) }
+                if let v = walk(element, items, path: "\(path)[\(i)]", causes: &causes, pruned: &pruned) { out.append(v) }
             }
             return .array(out)
         case "string":

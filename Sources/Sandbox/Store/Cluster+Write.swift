@@ -102,6 +102,10 @@ extension Cluster {
         if let schema = t.schema {
             let result = StructuralSchema.validateAndPrune(obj, schema: schema)
             if !result.causes.isEmpty { throw .invalid(t, key.name, result.causes) }
+            if options.fieldValidation == "Strict", !result.pruned.isEmpty {
+                let fields = result.pruned.map { "unknown field \"\($0)\"" }.joined(separator: ", ")
+                throw .badRequest("\(t.kind) in version \"\(t.version)\" cannot be handled as a \(t.kind): strict decoding error: \(fields)")
+            }
             obj = result.value
         } else {
             if t.group.isEmpty && t.resource == "services", let old, obj["spec", "clusterIP"] == nil {

@@ -96,4 +96,6 @@ struct WriteOptions {
     var dryRun = false
     var force = false
     var subresource: String? = nil
+    /// `Strict` turns fields a CRD schema does not declare into a 400 instead of pruning them silently.
+    var fieldValidation: String? = nil
 }
