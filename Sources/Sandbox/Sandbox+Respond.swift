@@ -93,8 +93,14 @@ extension Sandbox {
             }
         }
         switch result {
-        case .success(let (code, body)): return Self.json(code, body)
-        case .failure(let error): return Self.json(error.code, error.status)
+        case .success(let (code, body)):
+            logger.debug("sandbox request", metadata: ["verb": "\(call.verb)", "path": "\(path.resourceWithSubresource)", "code": "\(code)"])
+            return Self.json(code, body)
+        case .failure(let error):
+            logger.debug("sandbox request failed", metadata: [
+                "verb": "\(call.verb)", "path": "\(path.resourceWithSubresource)", "code": "\(error.code)", "reason": "\(error.reason)",
+            ])
+            return Self.json(error.code, error.status)
         }
     }
 
@@ -117,7 +123,14 @@ extension Sandbox {
             while writer.isOpen && Date() < deadline {
                 let (events, latest) = state.withLock { s -> ([JSONValue], Int64) in
                     s.cluster.settle()
-                    return (s.cluster.watchEvents(t, namespace: call.path.namespace, options: cursor), s.cluster.resourceVersion)
+                    var events = s.cluster.watchEvents(t, namespace: call.path.namespace, options: cursor)
+                    if TableView.wanted(call.accept) {
+                        for i in events.indices {
+                            let obj = events[i]["object"] ?? .null
+                            events[i]["object"] = s.cluster.table(t, [obj], listMeta: nil, call: call)
+                        }
+                    }
+                    return (events, s.cluster.resourceVersion)
                 }
                 for e in events where !writer.write(JSONWriter.bytes(e) + [10]) { return }
                 cursor.resourceVersion = String(latest)

@@ -81,7 +81,7 @@ extension Cluster {
         }
     }
 
-    private func table(_ t: ResourceType, _ objects: [JSONValue], listMeta: JSONValue?, call: APICall) -> JSONValue {
+    func table(_ t: ResourceType, _ objects: [JSONValue], listMeta: JSONValue?, call: APICall) -> JSONValue {
         let crd = t.crdName.flatMap { crdObject(named: $0) }
         return TableView.table(t, objects: objects, listMeta: listMeta, crd: crd, now: now,
                                full: call.query["includeObject"] == "Object")
