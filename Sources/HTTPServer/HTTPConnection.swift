@@ -6,6 +6,8 @@ struct HTTPConnection {
     struct Limits {
         var maxHeaderBytes = 64 * 1024
         var maxBodyBytes = 64 * 1024 * 1024
+        /// How long a keep-alive connection may sit idle between requests (milliseconds).
+        var idleMilliseconds: Int32 = 120_000
     }
 
     /// A request that cannot be parsed; answered with `status` and the connection closed.
@@ -81,6 +83,9 @@ struct HTTPConnection {
             searchFrom = max(start, buffer.count - 3)
             if buffer.count - start > limits.maxHeaderBytes {
                 throw ParseFailure(status: 431, message: "request head too large")
+            }
+            if buffer.count == start && !Socket.waitReadable(fd, milliseconds: limits.idleMilliseconds) {
+                return nil  // idle keep-alive connection: close it
             }
             if Socket.receive(fd, into: &buffer, count: 16 * 1024) == 0 {
                 if buffer.count > start { throw ParseFailure(status: 400, message: "truncated request head") }

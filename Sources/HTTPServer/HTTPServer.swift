@@ -34,8 +34,15 @@ public final class HTTPServer: Sendable {
         var served = 0
     }
 
-    /// Starts listening on 127.0.0.1:`port` (0 picks a free port) and serving with `handler`.
-    public init(port: UInt16 = 0, backlog: Int32 = 128, handler: @escaping HTTPServerHandler) throws(HTTPServerError) {
+    private let idleTimeout: Double
+
+    /// Starts listening on 127.0.0.1:`port` (0 picks a free port) and serving with `handler`; keep-alive
+    /// connections idle for `idleTimeout` seconds are closed.
+    public init(
+        port: UInt16 = 0, backlog: Int32 = 128, idleTimeout: Double = 120,
+        handler: @escaping HTTPServerHandler
+    ) throws(HTTPServerError) {
+        self.idleTimeout = idleTimeout
         let (fd, bound) = try Socket.listen(port: port, backlog: backlog)
         self.listener = fd
         self.port = bound
@@ -102,7 +109,9 @@ public final class HTTPServer: Sendable {
                 return
             }
             let thread = Thread { [self] in
-                serve(HTTPConnection(fd: fd, peer: peer))
+                var limits = HTTPConnection.Limits()
+                limits.idleMilliseconds = Int32(min(max(idleTimeout, 0.01), 86_400) * 1000)
+                serve(HTTPConnection(fd: fd, peer: peer, limits: limits))
                 idle.lock()
                 state.withLock { $0.threads -= 1 }
                 idle.broadcast()
