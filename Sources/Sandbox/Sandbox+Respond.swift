@@ -133,6 +133,7 @@ extension Sandbox {
                     return (events, s.cluster.resourceVersion)
                 }
                 for e in events where !writer.write(JSONWriter.bytes(e) + [10]) { return }
+                if events.contains(where: { $0["type"] == "ERROR" }) { return }
                 cursor.resourceVersion = String(latest)
                 usleep(50_000)
             }

@@ -110,6 +110,17 @@ public final class Sandbox: Sendable {
     /// Requests counted since the start or the last reset.
     public var requestCounts: RequestCounts { state.withLock { $0.counts } }
 
+    /// Waits until at least `count` mutating requests have been counted (since the start or the last reset);
+    /// false at the timeout. Fault harnesses use it to act after the k-th write.
+    public func waitForMutatingRequests(_ count: Int, timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if requestCounts.mutating >= count { return true }
+            usleep(5_000)
+        }
+        return requestCounts.mutating >= count
+    }
+
     /// Sets the request counters to zero.
     public func resetRequestCounts() { state.withLock { $0.counts = RequestCounts() } }
 

@@ -28,6 +28,8 @@ struct SandboxControlTests {
         #expect(counts["byResource", "configmaps", "list"] == 1)
         #expect(counts["byResource", "deployments.apps", "list"] == 1)
         #expect(h.sandbox.requestCounts.count("patch", "configmaps") == 1)
+        #expect(h.sandbox.waitForMutatingRequests(3, timeout: 0.1))
+        #expect(!h.sandbox.waitForMutatingRequests(4, timeout: 0.05))
         #expect(try h.request("POST", "/sandbox/requests/reset").json["total"] == 0)
     }
 

@@ -62,6 +62,10 @@ extension Cluster {
                 ["type": "ADDED", "object": view($0.1, as: t)]
             }
         }
+        if since < watchLogFloor {
+            let expired = APIError(code: 410, reason: "Expired", message: "too old resource version: \(since) (\(watchLogFloor))")
+            return [["type": "ERROR", "object": expired.status]]
+        }
         return watchLog.filter { e in
             e.resourceVersion > since && e.key.group == t.group && e.key.resource == t.resource
                 && (!t.namespaced || namespace == nil || e.key.namespace == namespace)

@@ -13,6 +13,8 @@ struct Cluster {
     var rollouts: [StoreKey: Rollout] = [:]
     /// Recent changes, for watch requests.
     var watchLog: [WatchEvent] = []
+    /// The newest resourceVersion dropped from `watchLog`: watches from before it get 410 Expired.
+    var watchLogFloor: Int64 = 0
     /// Simulated request traffic per workload, for `/metrics`.
     var traffic = TrafficLedger()
     var uidCounter: UInt64 = 0
@@ -80,7 +82,11 @@ struct Cluster {
     mutating func record(_ type: String, _ key: StoreKey, _ object: JSONValue) {
         let rv = Int64(object["metadata", "resourceVersion"]?.stringValue ?? "") ?? resourceVersion
         watchLog.append(WatchEvent(resourceVersion: rv, type: type, key: key, object: object))
-        if watchLog.count > 3000 { watchLog.removeFirst(watchLog.count - 2000) }
+        if watchLog.count > 3000 {
+            let drop = watchLog.count - 2000
+            watchLogFloor = watchLog[drop - 1].resourceVersion
+            watchLog.removeFirst(drop)
+        }
     }
 
     /// Finds the stored object with this uid.
