@@ -23,6 +23,7 @@ enum ListKeys {
         case "ports":
             return items.contains { $0["containerPort"] != nil } ? "containerPort" : "port"
         case "hostAliases": return "ip"
+        case "ownerReferences": return "uid"
         case "conditions": return "type"
         default: return nil
         }

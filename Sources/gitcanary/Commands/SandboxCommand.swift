@@ -47,7 +47,11 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         print("Sandbox API server:     \(sandbox.apiURL)")
         print("Prometheus query API:   \(sandbox.prometheusURL)   (pass as --metrics-server)")
-        if let kubeconfigOut { print("Kubeconfig:             \(kubeconfigOut)   (export KUBECONFIG=\(kubeconfigOut))") }
+        if let kubeconfigOut {
+            print("Kubeconfig:             \(kubeconfigOut)   (export KUBECONFIG=\(kubeconfigOut))")
+        } else {
+            print("Kubeconfig:             not written (pass --kubeconfig-out FILE)")
+        }
         print("Control API:            \(sandbox.apiURL)/sandbox/   Loadtester: \(sandbox.apiURL)/loadtester/")
         print("Press Ctrl-C to stop.")
         fflush(nil)
