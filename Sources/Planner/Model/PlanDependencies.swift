@@ -33,6 +33,7 @@ public enum PlanDependencies {
             }
         }
         let provider = canary.provider(default: settings.meshProvider)
+        refs += ProviderRouters.dependencies(of: canary, provider: provider, settings: settings)
         if provider.hasPrefix("gatewayapi:") {
             let version = provider.hasPrefix("gatewayapi:v1beta1") ? "v1beta1" : "v1"
             refs.append(ObjectRef(apiVersion: "gateway.networking.k8s.io/" + version, kind: "HTTPRoute", namespace: ns,

@@ -68,6 +68,7 @@ public enum RouterFactory {
         if provider == "kubernetes" { return NoopRouter() }
         if provider.hasPrefix("gatewayapi:v1beta1") { return GatewayAPIRouter(version: "v1beta1") }
         if provider.hasPrefix("gatewayapi:v1") { return GatewayAPIRouter(version: "v1") }
+        if let provider = ProviderRouters.router(for: provider) { return provider }
         let others = ["linkerd", "osm", "smi:", "appmesh", "contour", "gloo", "nginx", "skipper", "traefik", "apisix",
                       "kuma", "knative"]
         if others.contains(where: { provider.hasPrefix($0) }) { return nil }
