@@ -42,6 +42,9 @@ struct Tick {
         let initializing = neverInitialized
         // Step 7: the canary and primary services.
         initializeServices(ctx)
+        // App Mesh: the routing objects exist before the primary pods start (§6.8).
+        let routesFirst = router is any RoutesBeforePrimary
+        if routesFirst { assertRoutes(ctx, router: router) }
         // Step 8: metric providers.
         if initializing && !canary.skipsAnalysis {
             let r = await probe.isProviderAvailable(for: canary)
@@ -89,7 +92,7 @@ struct Tick {
         // Step 13: park the target.
         if initializing { scaleToZero(ctx, reason: "initialization: the primary serves the traffic") }
         // Step 14: routing objects at the status's weights (drift correction).
-        assertRoutes(ctx, router: router)
+        if !routesFirst { assertRoutes(ctx, router: router) }
         // Step 15: Initialized.
         if initializing {
             b.syncStatus(ctx, phase: .initialized)

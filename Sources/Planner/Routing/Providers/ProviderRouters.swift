@@ -7,6 +7,13 @@ enum ProviderRouters {
         if let smi = SMIRouter.parse(provider) { return smi }
         if provider == "nginx" { return NGINXRouter() }
         if provider == "contour" { return ContourRouter() }
+        if provider == "appmesh" { return AppMeshRouter(legacy: true) }
+        if provider.hasPrefix("appmesh:v1beta2") { return AppMeshRouter(legacy: false) }
+        if provider.hasPrefix("gloo") { return GlooRouter() }
+        if provider == "traefik" { return TraefikRouter() }
+        if provider == "kuma" { return KumaRouter() }
+        if provider == "apisix" { return APISIXRouter() }
+        if provider == "skipper" { return SkipperRouter() }
         return nil
     }
 

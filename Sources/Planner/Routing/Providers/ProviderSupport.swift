@@ -84,4 +84,13 @@ enum ProviderSupport {
         if let d = v?.doubleValue { return Int(d) }
         return nil
     }
+
+    /// The target's selector label and value (the first of the configured selector labels its selector uses),
+    /// or `app: <target>` when the target has not been read.
+    static func selector(_ ctx: RouteContext) -> (String, String) {
+        let canary = ctx.canary
+        let labels = JSONValue.stringMap(ctx.object(kind: canary.targetKind, name: canary.targetName)?["spec", "selector", "matchLabels"])
+        for l in ctx.settings.selectorLabels { if let v = labels[l] { return (l, v) } }
+        return ("app", canary.targetName)
+    }
 }
