@@ -143,8 +143,7 @@ import TestSupport
     }
 
     @Test func providersOfOtherIssuesHaveNoRouterYet() {
-        #expect(RouterFactory.router(for: "linkerd") == nil)
-        #expect(RouterFactory.router(for: "nginx") == nil)
+        #expect(RouterFactory.router(for: "knative") == nil)
         #expect(RouterFactory.router(for: "kubernetes") != nil)
         #expect(RouterFactory.router(for: "gatewayapi") != nil)  // bare gatewayapi falls back to Istio, as Flagger
     }
