@@ -43,6 +43,18 @@ public final class SandboxPlanExecutor: @unchecked Sendable {
                                    patch: .apply(object, fieldManager: "test", force: true))
     }
 
+    /// Changes the first container's image of a stored workload (an update of what is stored, as a user's
+    /// `kubectl set image`: other fields, such as the parked replica count, stay as they are).
+    public func setImage(_ kind: String, _ name: String, _ image: String) async throws {
+        let mapping = try await client.mapping(apiVersion: "apps/v1", kind: kind)
+        var o = try await client.get(mapping, namespace: "default", name: name)
+        var containers = o["spec", "template", "spec", "containers"]?.arrayValue ?? []
+        guard !containers.isEmpty else { return }
+        containers[0]["image"] = .string(image)
+        o.set(.array(containers), at: ["spec", "template", "spec", "containers"])
+        _ = try await client.update(mapping, namespace: "default", name: name, object: o)
+    }
+
     /// Reads an object, or nil.
     public func get(_ apiVersion: String, _ kind: String, _ name: String, namespace: String = "default") async -> JSONValue? {
         guard let mapping = try? await client.mapping(apiVersion: apiVersion, kind: kind) else { return nil }
