@@ -46,9 +46,10 @@ extension Canary {
         return (a.match?.isEmpty == false) ? .abTesting : .blueGreen
     }
 
-    /// Step interval in seconds: unparsable or empty → 60; below 10 → 10.
+    /// Step interval in seconds: unparsable or empty → 60; any parsed value below 10 (including 0 and negative
+    /// durations) → 10, as Flagger's `GetAnalysisInterval`.
     public var intervalSeconds: Double {
-        guard let t = effectiveAnalysis?.interval, let s = GoDuration.seconds(t), s > 0 else { return 60 }
+        guard let t = effectiveAnalysis?.interval, !t.isEmpty, let s = GoDuration.seconds(t) else { return 60 }
         return max(10, s)
     }
 

@@ -36,3 +36,24 @@ public struct CanarySpec: Sendable, Hashable, Codable {
         self.analysis = analysis
     }
 }
+
+extension CanarySpec {
+    /// Decodes a spec; an absent `service` (allowed by the CRD, e.g. for Knative targets) reads as an empty one.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        provider = try c.decodeIfPresent(String.self, forKey: .provider)
+        metricsServer = try c.decodeIfPresent(String.self, forKey: .metricsServer)
+        targetRef = try c.decode(LocalObjectReference.self, forKey: .targetRef)
+        autoscalerRef = try c.decodeIfPresent(AutoscalerReference.self, forKey: .autoscalerRef)
+        ingressRef = try c.decodeIfPresent(LocalObjectReference.self, forKey: .ingressRef)
+        routeRef = try c.decodeIfPresent(LocalObjectReference.self, forKey: .routeRef)
+        upstreamRef = try c.decodeIfPresent(CrossNamespaceObjectReference.self, forKey: .upstreamRef)
+        service = try c.decodeIfPresent(CanaryService.self, forKey: .service) ?? CanaryService()
+        analysis = try c.decodeIfPresent(CanaryAnalysis.self, forKey: .analysis)
+        canaryAnalysis = try c.decodeIfPresent(CanaryAnalysis.self, forKey: .canaryAnalysis)
+        progressDeadlineSeconds = try c.decodeIfPresent(Int.self, forKey: .progressDeadlineSeconds)
+        skipAnalysis = try c.decodeIfPresent(Bool.self, forKey: .skipAnalysis)
+        revertOnDeletion = try c.decodeIfPresent(Bool.self, forKey: .revertOnDeletion)
+        suspend = try c.decodeIfPresent(Bool.self, forKey: .suspend)
+    }
+}
