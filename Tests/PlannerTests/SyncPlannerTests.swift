@@ -32,7 +32,7 @@ struct SyncPlannerTests {
         let hash = try #require(m.annotations[SyncLabels.appliedHash])
         var stripped = body
         stripped.set(nil, at: ["metadata", "annotations"])
-        #expect(SyncFNVHasher().hash(JSONWriter.bytes(stripped, options: .canonical)) == hash)
+        #expect(SyncSHA256Hasher().hash(JSONWriter.bytes(stripped, options: .canonical)) == hash)
         // Cluster-scoped objects get no namespace; namespaced ones without one get the default.
         let ns = try #require(SyncFixtures.body(plan, "Namespace", "prod"))
         #expect(ns["metadata", "namespace"] == nil)

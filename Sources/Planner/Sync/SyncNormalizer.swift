@@ -25,7 +25,7 @@ public struct SyncNormalizer: Sendable {
     public var hasher: any SyncHasher
 
     /// Creates a normalizer.
-    public init(sourceName: String, defaultNamespace: String, desired: [Manifest], hasher: any SyncHasher = SyncFNVHasher()) {
+    public init(sourceName: String, defaultNamespace: String, desired: [Manifest], hasher: any SyncHasher = SyncSHA256Hasher()) {
         self.sourceName = sourceName
         self.defaultNamespace = defaultNamespace
         self.hasher = hasher

@@ -12,7 +12,7 @@ public struct SyncPlanner: Sendable {
     public var hasher: any SyncHasher
 
     /// Creates a planner.
-    public init(hasher: any SyncHasher = SyncFNVHasher()) { self.hasher = hasher }
+    public init(hasher: any SyncHasher = SyncSHA256Hasher()) { self.hasher = hasher }
 
     /// The plan.
     public func plan(_ input: SyncInput) -> SyncPlan {
