@@ -134,6 +134,22 @@ public struct SyncApplier: Sendable {
         let namespace = mapping.namespaced ? entry.ref.namespace : nil
         switch entry.action {
         case .apply(let body):
+            if let handover = entry.handover {
+                // Same value as live, without force: the rollout's manager co-owns the field from now on.
+                let request = KubeRequest.patch(
+                    mapping, namespace: namespace, name: entry.ref.name,
+                    patch: .apply(handover, fieldManager: options.rolloutFieldManager, force: false),
+                    options: WriteOptions(dryRun: options.dryRun))
+                do {
+                    _ = try await client.send(request)
+                } catch {
+                    return ChangeSetEntry(
+                        ref: entry.ref, action: .failed,
+                        message: "handing spec.replicas over to \(options.rolloutFieldManager) failed (not applied, so it "
+                            + "cannot be reset): \(ApplierErrorText.describe(error, ref: entry.ref))",
+                        changes: entry.changes)
+                }
+            }
             let request = KubeRequest.patch(
                 mapping, namespace: namespace, name: entry.ref.name,
                 patch: .apply(body, fieldManager: options.fieldManager, force: options.force),

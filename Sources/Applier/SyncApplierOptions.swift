@@ -1,7 +1,11 @@
+import Planner
+
 /// How the ``SyncApplier`` writes.
 public struct SyncApplierOptions: Sendable {
     /// The field manager of Git's fields: `gitcanary` (architecture "Field managers").
     public var fieldManager: String
+    /// The rollout's field manager, which takes over rollout-owned fields Git's manager owned (``SyncEntry/handover``).
+    public var rolloutFieldManager: String
     /// Take fields other managers own (`force=true`), as Flux does: Git wins on the fields it declares.
     public var force: Bool
     /// Send every write with `dryRun=All` (`gitcanary plan`); the inventory is then not written.
@@ -15,10 +19,12 @@ public struct SyncApplierOptions: Sendable {
 
     /// Creates options.
     public init(
-        fieldManager: String = "gitcanary", force: Bool = true, dryRun: Bool = false,
+        fieldManager: String = SyncFieldManagers.git, rolloutFieldManager: String = SyncFieldManagers.rollout,
+        force: Bool = true, dryRun: Bool = false,
         definitionTimeout: Duration = .seconds(60), pollInterval: Duration = .milliseconds(250), concurrency: Int = 4
     ) {
         self.fieldManager = fieldManager
+        self.rolloutFieldManager = rolloutFieldManager
         self.force = force
         self.dryRun = dryRun
         self.definitionTimeout = definitionTimeout

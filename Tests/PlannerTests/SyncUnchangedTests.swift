@@ -108,4 +108,45 @@ struct SyncUnchangedTests {
         let l = try JSONParser.parse(Array(live.utf8))
         #expect(SyncCompare.holds(d, in: l) == holds)
     }
+
+    @Test("A Secret's stringData is compared with the live base64 data the server keeps")
+    func stringData() throws {
+        let yaml = "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: prod}\nstringData: {password: hunter2}\n"
+        let manifests = SyncFixtures.decode(yaml)
+        let first = planner.plan(SyncInput(desired: manifests, options: SyncFixtures.options()))
+        let same = SyncFixtures.liveState(after: first) { _, o in
+            o["stringData"] = nil
+            o.set("aHVudGVyMg==", at: ["data", "password"])
+        }
+        let samePlan = planner.plan(SyncInput(desired: manifests, live: same, options: SyncFixtures.options()))
+        #expect(samePlan.unchangedCount == 1)
+        let other = SyncFixtures.liveState(after: first) { _, o in
+            o["stringData"] = nil
+            o.set("b3RoZXI=", at: ["data", "password"])
+        }
+        let changed = planner.plan(SyncInput(desired: manifests, live: other, options: SyncFixtures.options()))
+        #expect(changed.entries.first?.changes.map(\.description) == ["data.password: (sensitive) → (sensitive)"])
+    }
+
+    @Test("A target whose replicas Git's manager owned alone gets a hand-over; shared ownership needs none")
+    func handover() throws {
+        let manifests = SyncFixtures.decode(SyncFixtures.repo)
+        let first = planner.plan(SyncInput(desired: manifests, options: SyncFixtures.options()))
+        func live(_ managers: [String]) -> SyncLiveState {
+            SyncFixtures.liveState(after: first) { key, o in
+                guard key.kind == "Deployment" else { return }
+                o.set(.array(managers.map { ["manager": .string($0), "operation": "Apply", "fieldsV1": ["f:spec": ["f:replicas": [:]]]] }),
+                      at: ["metadata", "managedFields"])
+            }
+        }
+        let alone = planner.plan(SyncInput(desired: manifests, live: live(["gitcanary"]), options: SyncFixtures.options()))
+        let target = try #require(alone.entries.first { $0.ref.kind == "Deployment" })
+        #expect(target.isWrite)
+        #expect(target.handover?["spec", "replicas"] == 3)
+        #expect(target.handover?["metadata", "name"] == "podinfo")
+        let shared = planner.plan(SyncInput(desired: manifests, live: live(["gitcanary", "gitcanary-rollout"]), options: SyncFixtures.options()))
+        #expect(shared.unchangedCount == shared.entries.count)
+        let rolloutOnly = planner.plan(SyncInput(desired: manifests, live: live(["gitcanary-rollout"]), options: SyncFixtures.options()))
+        #expect(rolloutOnly.unchangedCount == rolloutOnly.entries.count)
+    }
 }

@@ -18,6 +18,7 @@ final class ApplierFakeAPI: Sendable {
         var counts: [String: Int] = [:]
         var failures: [(method: String, pathSuffix: String, status: Int)] = []
         var applyBodies: [String: JSONValue] = [:]
+        var applyLog: [(manager: String, path: String, body: JSONValue)] = []
     }
 
     let state = Mutex(State())
@@ -60,6 +61,8 @@ final class ApplierFakeAPI: Sendable {
             s.objects[path] = o
         }
     }
+    /// Every apply so far: field manager, path, body.
+    var applyLog: [(manager: String, path: String, body: JSONValue)] { state.withLock { $0.applyLog } }
     /// The last apply body sent for a path.
     func lastApply(_ path: String) -> JSONValue? { state.withLock { $0.applyBodies[path] } }
 
@@ -107,6 +110,9 @@ final class ApplierFakeAPI: Sendable {
         case ("PATCH", let n?):
             guard req.header("content-type") == "application/apply-patch+yaml" else { return status(415, "UnsupportedMediaType", "apply only") }
             guard req.query("fieldManager")?.isEmpty == false else { return status(400, "BadRequest", "fieldManager is required") }
+            if let body = try? JSONParser.parse(req.body) {
+                state.withLock { $0.applyLog.append((req.query("fieldManager") ?? "", collection + "/" + n, body)) }
+            }
             return apply(collection + "/" + n, namespace: namespace, name: n, body: req.body, dryRun: req.query("dryRun") != nil)
         case ("DELETE", let n?): return delete(collection + "/" + n, dryRun: req.query("dryRun") != nil)
         default: return status(405, "MethodNotAllowed", req.method)

@@ -143,4 +143,29 @@ struct ApplierSyncTests {
         #expect(!changes.inventoryWritten)
         #expect(api.counts["POST leases"] == nil)
     }
+
+    @Test("Replicas Git's manager owned alone are first handed over to gitcanary-rollout, then the target is applied without them")
+    func handover() async throws {
+        let api = try ApplierFakeAPI()
+        defer { api.stop() }
+        let run = ApplierTestRun(client: try api.client(), options: options)
+        _ = try await run.run(ApplierRepo.repo())
+        // As if the target had been applied with replicas before its Canary existed: gitcanary owns spec.replicas.
+        var live = try #require(api.object(deployment))
+        live.set(4, at: ["spec", "replicas"])
+        live.set("old", at: ["metadata", "annotations", SyncLabels.appliedHash])
+        live.set([["manager": "gitcanary", "operation": "Apply", "fieldsV1": ["f:spec": ["f:replicas": [:], "f:template": [:]]]]],
+                 at: ["metadata", "managedFields"])
+        api.put(deployment, live)
+        let before = api.applyLog.count
+        let out = try await run.run(ApplierRepo.repo())
+        let applies = api.applyLog.dropFirst(before).filter { $0.path == deployment }
+        #expect(applies.map(\.manager) == ["gitcanary-rollout", "gitcanary"])
+        #expect(applies.first?.body == [
+            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "podinfo", "namespace": "prod"], "spec": ["replicas": 4],
+        ])
+        #expect(applies.last?.body["spec", "replicas"] == nil)
+        #expect(out.changes?.entries(.configured).map(\.ref.name) == ["podinfo"])
+        #expect(api.object(deployment)?["spec", "replicas"] == 4)
+    }
 }

@@ -17,6 +17,21 @@ public enum SyncCompare {
         "min", "max", "default", "defaultRequest", "maxLimitRequestRatio", "used",
     ]
 
+    /// The form of a desired object to compare with the live one: a core Secret's `stringData` (which the server
+    /// folds into `data` and never returns) becomes base64 `data` entries.
+    public static func comparable(_ desired: JSONValue) -> JSONValue {
+        guard desired["kind"]?.stringValue == "Secret", desired["apiVersion"]?.stringValue == "v1",
+            let stringData = desired["stringData"]?.objectValue
+        else { return desired }
+        var out = desired
+        out["stringData"] = nil
+        for (key, value) in stringData {
+            guard let text = value.stringValue else { return desired }
+            out.set(.string(Base64.encode(Array(text.utf8))), at: ["data", key])
+        }
+        return out
+    }
+
     /// Whether `live` holds every field of `desired`.
     public static func holds(_ desired: JSONValue, in live: JSONValue) -> Bool {
         holds(desired, live, quantities: false)

@@ -71,4 +71,31 @@ public struct SyncOwnership: Sendable {
         object.set(nil, at: ["spec", "replicas"])
         return replicas.intValue
     }
+
+    /// The hand-over of a rollout-owned field that Git's manager owned alone so far (the target was applied with
+    /// `spec.replicas` before its Canary existed): an apply body for the rollout's manager carrying the live value,
+    /// so that the next Git apply, which omits the field, cannot remove it and reset it to the default.
+    /// `nil` when nothing needs handing over (or the live object shows no `managedFields`).
+    public func handover(live: JSONValue, key: SyncKey, apiVersion: String) -> JSONValue? {
+        guard targets[key] != nil, let replicas = live["spec", "replicas"] else { return nil }
+        var gitOwns = false
+        for entry in live["metadata", "managedFields"]?.arrayValue ?? [] {
+            guard entry["fieldsV1", "f:spec", "f:replicas"] != nil else { continue }
+            if entry["manager"]?.stringValue == SyncFieldManagers.git { gitOwns = true } else { return nil }
+        }
+        guard gitOwns else { return nil }
+        return [
+            "apiVersion": .string(apiVersion), "kind": .string(key.kind),
+            "metadata": ["name": .string(key.name), "namespace": .string(key.namespace)],
+            "spec": ["replicas": replicas],
+        ]
+    }
+}
+
+/// The field managers of the architecture's contract ("Field managers").
+public enum SyncFieldManagers {
+    /// Applies what Git declares.
+    public static let git = "gitcanary"
+    /// Writes what the rollout owns (target replicas, generated objects, routes, status).
+    public static let rollout = "gitcanary-rollout"
 }

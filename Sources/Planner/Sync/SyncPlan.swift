@@ -34,14 +34,21 @@ public struct SyncEntry: Sendable, Hashable {
     public var exists: Bool
     /// Field-level changes (Secret values masked) for `gitcanary plan`; empty for creations, prunes and unchanged.
     public var changes: [FieldChange]
+    /// An apply by the rollout's field manager (``SyncFieldManagers/rollout``) to send before this entry's apply,
+    /// handing over a rollout-owned field Git's manager owned alone so far (see ``SyncOwnership/handover``).
+    public var handover: JSONValue?
 
     /// Creates an entry.
-    public init(ref: ObjectRef, stage: SyncStage, action: SyncAction, exists: Bool, changes: [FieldChange] = []) {
+    public init(
+        ref: ObjectRef, stage: SyncStage, action: SyncAction, exists: Bool, changes: [FieldChange] = [],
+        handover: JSONValue? = nil
+    ) {
         self.ref = ref
         self.stage = stage
         self.action = action
         self.exists = exists
         self.changes = changes
+        self.handover = handover
     }
 
     /// The identity.

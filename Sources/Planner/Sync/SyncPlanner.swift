@@ -83,7 +83,8 @@ public struct SyncPlanner: Sendable {
                 continue
             }
             let liveHash = Manifest(object: live).annotations[SyncLabels.appliedHash]
-            if liveHash == hash && SyncCompare.holds(body, in: live) {
+            let handover = ownership.handover(live: live, key: s.key, apiVersion: objectRef.apiVersion)
+            if liveHash == hash && handover == nil && SyncCompare.holds(SyncCompare.comparable(body), in: live) {
                 entries.append(SyncEntry(
                     ref: objectRef, stage: stage,
                     action: .unchanged("applied-hash \(hash.prefix(12)) matches and every field Git declares holds"),
@@ -91,7 +92,7 @@ public struct SyncPlanner: Sendable {
             } else {
                 entries.append(SyncEntry(
                     ref: objectRef, stage: stage, action: .apply(body), exists: true,
-                    changes: SyncDiff.changes(desired: body, live: live)))
+                    changes: SyncDiff.changes(desired: body, live: live), handover: handover))
             }
         }
 
