@@ -73,4 +73,17 @@ public struct ChangeSet: Sendable, Hashable {
         let c = counts
         return ChangeAction.allCases.map { "\(c[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
     }
+
+    /// Human lines for a report: one per written, skipped or failed object (unchanged ones only counted), each
+    /// followed by its field changes (`    path: old → new`, Secret values masked) when `changes` is true.
+    public func reportLines(changes: Bool = true) -> [String] {
+        var out: [String] = []
+        for e in entries where e.action != .unchanged {
+            out.append((dryRun && e.action != .skipped && e.action != .failed ? "(dry run) " : "") + e.description)
+            if changes { out += e.changes.map { "    \($0)" } }
+        }
+        if let inventoryError { out.append("inventory: \(inventoryError)") }
+        out.append(summary)
+        return out
+    }
 }

@@ -12,8 +12,13 @@ struct CustomKinds: Sendable {
     private var applied: Set<String> = []
     /// `group/Kind` → the CRD's name.
     private(set) var crdNames: [String: String] = [:]
+    /// Namespaces the plan applies that were not observed (a dry run cannot create them first).
+    private(set) var newNamespaces: Set<String> = []
 
     init(plan: SyncPlan) {
+        for entry in plan.entries(in: .definitions) where entry.ref.kind == "Namespace" && !entry.exists {
+            newNamespaces.insert(entry.ref.name)
+        }
         for entry in plan.entries(in: .definitions) where entry.ref.kind == "CustomResourceDefinition" {
             guard case .apply(let crd) = entry.action else { continue }
             for m in Self.mappings(of: crd) {

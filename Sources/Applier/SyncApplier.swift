@@ -158,6 +158,10 @@ public struct SyncApplier: Sendable {
                 let response = try await client.send(request)
                 let created = response.status == 201 || (!entry.exists && response.status != 200)
                 return ChangeSetEntry(ref: entry.ref, action: created ? .created : .configured, changes: entry.changes)
+            } catch where options.dryRun && error.isNotFound && customKinds.newNamespaces.contains(entry.ref.namespace) {
+                return ChangeSetEntry(
+                    ref: entry.ref, action: .skipped,
+                    message: "its Namespace is applied by this sync; a dry run cannot create it first", changes: entry.changes)
             } catch {
                 return ChangeSetEntry(ref: entry.ref, action: .failed, message: ApplierErrorText.describe(error, ref: entry.ref), changes: entry.changes)
             }

@@ -54,6 +54,10 @@ struct ApplierSyncTests {
         let changes = try #require(out.changes)
         #expect(changes.entries(.configured).map(\.ref.name) == ["podinfo-config"])
         #expect(changes.entries(.configured).first?.changes.map(\.description) == [#"data.color: "blue" → "green""#])
+        #expect(changes.reportLines() == [
+            "ConfigMap/prod/podinfo-config configured", #"    data.color: "blue" → "green""#,
+            "0 created, 1 configured, 7 unchanged, 0 deleted, 0 skipped, 0 failed",
+        ])
         #expect(api.counts["PATCH configmaps"] == 1)
         #expect(!changes.inventoryWritten)
         #expect(api.object("/api/v1/namespaces/prod/configmaps/podinfo-config")?["data", "color"] == "green")
