@@ -9,7 +9,7 @@ public struct SyncNormalizer: Sendable {
         "Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "PriorityClass", "StorageClass",
         "IngressClass", "RuntimeClass", "PersistentVolume", "Node", "MutatingWebhookConfiguration",
         "ValidatingWebhookConfiguration", "APIService", "CSIDriver", "VolumeAttachment", "GatewayClass",
-        "ClusterIssuer", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
     ]
 
     /// Metadata fields the server owns.
@@ -19,17 +19,20 @@ public struct SyncNormalizer: Sendable {
     public var sourceName: String
     /// The namespace of namespaced objects that declare none.
     public var defaultNamespace: String
-    /// Kinds declared cluster-scoped by CRDs in Git (`spec.scope: Cluster`), as `group/kind`.
+    /// Kinds declared cluster-scoped by CRDs in Git (`spec.scope: Cluster`) or by the options, as `group/kind`.
     public var clusterScopedCustomKinds: Set<String>
     /// The hasher of the applied-hash.
     public var hasher: any SyncHasher
 
     /// Creates a normalizer.
-    public init(sourceName: String, defaultNamespace: String, desired: [Manifest], hasher: any SyncHasher = SyncSHA256Hasher()) {
+    public init(
+        sourceName: String, defaultNamespace: String, desired: [Manifest], clusterScopedKinds: Set<String> = [],
+        hasher: any SyncHasher = SyncSHA256Hasher()
+    ) {
         self.sourceName = sourceName
         self.defaultNamespace = defaultNamespace
         self.hasher = hasher
-        var custom = Set<String>()
+        var custom = clusterScopedKinds
         for m in desired where m.kind == "CustomResourceDefinition" && m.object["spec", "scope"]?.stringValue == "Cluster" {
             if let g = m.object["spec", "group"]?.stringValue, let k = m.object["spec", "names", "kind"]?.stringValue {
                 custom.insert("\(g)/\(k)")
@@ -38,11 +41,12 @@ public struct SyncNormalizer: Sendable {
         clusterScopedCustomKinds = custom
     }
 
-    /// Whether a kind is cluster-scoped.
+    /// Whether a kind is cluster-scoped: a built-in cluster-scoped kind of a Kubernetes group (no dot, or `*.k8s.io`),
+    /// a kind a CRD in Git declares `scope: Cluster`, or one listed in ``SyncOptions/clusterScopedKinds``.
     public func isClusterScoped(group: String, kind: String) -> Bool {
         if clusterScopedCustomKinds.contains("\(group)/\(kind)") { return true }
-        return Self.clusterScopedKinds.contains(kind) && (group.isEmpty || !group.contains(".")
-            || group.hasSuffix(".k8s.io") || group == "cert-manager.io" || group == "gateway.networking.k8s.io")
+        let kubernetesGroup = !group.contains(".") || group.hasSuffix(".k8s.io")
+        return kubernetesGroup && Self.clusterScopedKinds.contains(kind)
     }
 
     /// The object with server fields removed and its namespace settled (defaulted, or removed when cluster-scoped).

@@ -40,12 +40,17 @@ public struct SyncOptions: Sendable, Hashable {
     public var inventoryNamespace: String
     /// The namespace given to namespaced objects that declare none (the run's `--namespace`).
     public var defaultNamespace: String
+    /// Custom kinds the server serves cluster-scoped whose CRD is not in Git, as `group/Kind` (from discovery),
+    /// so they get no default namespace.
+    public var clusterScopedKinds: Set<String>
 
     /// Creates options.
     public init(
         prune: Bool = false, sourceName: String, shard: SyncShard = .single,
-        inventoryNamespace: String = "gitcanary-system", defaultNamespace: String = "default"
+        inventoryNamespace: String = "gitcanary-system", defaultNamespace: String = "default",
+        clusterScopedKinds: Set<String> = []
     ) {
+        self.clusterScopedKinds = clusterScopedKinds
         self.prune = prune
         self.sourceName = sourceName
         self.shard = shard

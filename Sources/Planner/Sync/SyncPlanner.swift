@@ -19,6 +19,7 @@ public struct SyncPlanner: Sendable {
         let options = input.options
         let normalizer = SyncNormalizer(
             sourceName: options.sourceName, defaultNamespace: options.defaultNamespace, desired: input.desired,
+            clusterScopedKinds: options.clusterScopedKinds,
             hasher: hasher)
         var conflicts: [SyncConflict] = []
 

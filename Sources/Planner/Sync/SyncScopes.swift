@@ -7,7 +7,8 @@ extension SyncPlanner {
     public static func observationScopes(
         desired: [Manifest], inventories: [SyncShardInventory], options: SyncOptions
     ) -> [SyncScope] {
-        let normalizer = SyncNormalizer(sourceName: options.sourceName, defaultNamespace: options.defaultNamespace, desired: desired)
+        let normalizer = SyncNormalizer(sourceName: options.sourceName, defaultNamespace: options.defaultNamespace, desired: desired,
+            clusterScopedKinds: options.clusterScopedKinds)
         var scopes = Set<SyncScope>()
         var versions: [String: String] = [:]
         for manifest in desired {
