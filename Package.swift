@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "Analysis",
             dependencies: ["Resources", "KubeAPI", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict),
+            exclude: ["README.md"], swiftSettings: strict),
         // Pure decisions: GitOps diff, the canary state machine, routers' desired objects.
         .target(name: "Planner", dependencies: ["Resources"], swiftSettings: strict),
         // Executes a plan against the cluster in a safe order.

@@ -64,8 +64,10 @@ public final class HTTPServer: Sendable {
             return true
         }
         if first {
+            // Only wake the accept loop here; it closes the listener itself when it exits. Closing the number
+            // here would let a concurrently looping accept() run on a reused descriptor (another server's
+            // listener) and steal, then drop, that server's connection.
             Socket.shutdownBoth(listener)
-            close(listener)
         }
         let deadline = Date().addingTimeInterval(timeout)
         idle.lock()
@@ -80,6 +82,7 @@ public final class HTTPServer: Sendable {
     }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while true {
             guard let (fd, peer) = Socket.accept(listener) else { return }
             let admitted = state.withLock { s -> Bool in
