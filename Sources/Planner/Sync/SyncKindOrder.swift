@@ -51,4 +51,21 @@ public enum SyncKindOrder {
         if kind == "Namespace" && group.isEmpty { return .definitions }
         return .resources
     }
+
+    /// Sorts by kind order, then namespace, name and group, computing each rank once (O(n log n) comparisons of
+    /// precomputed values).
+    public static func sorted<T>(_ items: [T], descending: Bool = false, key: (T) -> SyncKey) -> [T] {
+        let decorated = items.map { item -> (Int, SyncKey, T) in
+            let k = key(item)
+            return (rank(group: k.group, kind: k.kind), k, item)
+        }
+        let ordered = decorated.sorted { a, b in
+            if a.0 != b.0 { return a.0 < b.0 }
+            if a.1.kind != b.1.kind { return a.1.kind.utf8.lexicographicallyPrecedes(b.1.kind.utf8) }
+            if a.1.namespace != b.1.namespace { return a.1.namespace.utf8.lexicographicallyPrecedes(b.1.namespace.utf8) }
+            if a.1.name != b.1.name { return a.1.name.utf8.lexicographicallyPrecedes(b.1.name.utf8) }
+            return a.1.group.utf8.lexicographicallyPrecedes(b.1.group.utf8)
+        }.map(\.2)
+        return descending ? ordered.reversed() : ordered
+    }
 }
