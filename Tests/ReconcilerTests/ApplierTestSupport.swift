@@ -35,7 +35,7 @@ struct ApplierTestRun {
         case .heldBy(let holder, _):
             return Outcome(plan: plan, heldBy: holder)
         case .acquired(let lease):
-            let changes = await SyncApplier(client: client, options: applier, logger: Self.quiet).apply(plan, sync: options)
+            let changes = await SyncApplier(client: client, options: applier, logger: Self.quiet).apply(plan, sync: options, lease: lease)
             await lease.release()
             return Outcome(plan: plan, changes: changes)
         }
