@@ -9,6 +9,8 @@ struct GitCanaryCommand: AsyncParsableCommand {
         version: GitCanaryVersion.string,
         subcommands: [
             ValidateCommand.self,
+            StatusCommand.self,
+            SandboxCommand.self,
         ]
     )
 }

@@ -28,7 +28,7 @@ final class Authenticator: Sendable {
     var execRuns: Int { state.withLock { $0.execRuns } }
 
     /// Headers to add and the TLS options to use for the next request.
-    func prepare() throws(KubeConfigError) -> (headers: [HTTPHeader], tls: TLSOptions) {
+    func prepare() async throws(KubeConfigError) -> (headers: [HTTPHeader], tls: TLSOptions) {
         var tls = configuration.tls
         switch configuration.credentials {
         case .none:
@@ -41,7 +41,7 @@ final class Authenticator: Sendable {
         case .tokenFile(let file):
             return ([HTTPHeader("Authorization", "Bearer " + (try fileToken(file).value))], tls)
         case .exec(let config):
-            let credential = try execCredential(config)
+            let credential = try await execCredentialOffPool(config)
             if let cert = credential.clientCertificate, let key = credential.clientKey {
                 tls.clientCertificate = cert
                 tls.clientKey = Data(key.value.utf8)
@@ -69,6 +69,21 @@ final class Authenticator: Sendable {
         let token = Redacted(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         state.withLock { $0.fileToken = (token, clock.now) }
         return token
+    }
+
+    /// Runs (or reuses) the exec credential on a Dispatch thread: a plugin can take seconds (cloud CLIs), and it
+    /// must not hold one of the few cooperative threads while it does.
+    private func execCredentialOffPool(_ config: ExecConfig) async throws(KubeConfigError) -> ExecCredential {
+        let result = await withCheckedContinuation { (c: CheckedContinuation<Result<ExecCredential, KubeConfigError>, Never>) in
+            DispatchQueue.global().async {
+                do throws(KubeConfigError) {
+                    c.resume(returning: .success(try self.execCredential(config)))
+                } catch {
+                    c.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
     }
 
     private func execCredential(_ config: ExecConfig) throws(KubeConfigError) -> ExecCredential {

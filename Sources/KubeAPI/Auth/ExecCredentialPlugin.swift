@@ -51,7 +51,7 @@ struct ExecCredentialPlugin: Sendable {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         do {
-            try process.run()
+            try Self.launch(process)
         } catch {
             let hint = config.installHint.isEmpty ? "" : "\n\(config.installHint)"
             throw KubeConfigError(source: source, message: "cannot run exec plugin \(config.command): \(error.localizedDescription)\(hint)")
@@ -76,6 +76,22 @@ struct ExecCredentialPlugin: Sendable {
                 message: "exec plugin \(config.command) failed with exit status \(process.terminationStatus); \(detail)\(hint)")
         }
         return try decode(stdout)
+    }
+
+    /// Starts the process, retrying briefly: a plugin binary that was just written (a fresh download, a test) can
+    /// still be open for writing in a concurrently spawned process, and exec then fails with ETXTBSY for a moment.
+    private static func launch(_ process: Process) throws {
+        var attempt = 0
+        while true {
+            do {
+                try process.run()
+                return
+            } catch {
+                attempt += 1
+                if attempt >= 3 { throw error }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
     }
 
     private func decode(_ data: Data) throws(KubeConfigError) -> ExecCredential {

@@ -27,8 +27,8 @@ public struct RetryPolicy: Sendable {
     /// No retries.
     public static let none = RetryPolicy(maxAttempts: 1)
 
-    /// The delay before attempt `attempt + 1`, or `nil` when `error` must not be retried.
-    func delay(after error: KubeAPIError, request: KubeRequest, attempt: Int) -> Duration? {
+    /// The delay before attempt `attempt + 1` (attempts count from 1), or `nil` when `error` must not be retried.
+    public func delay(after error: KubeAPIError, request: KubeRequest, attempt: Int) -> Duration? {
         guard attempt < maxAttempts, !error.isConflict else { return nil }
         let retryable: Bool
         switch error.code {

@@ -1,4 +1,5 @@
 import Foundation
+import Resources
 
 /// The in-cluster configuration of a pod: `KUBERNETES_SERVICE_HOST`/`_PORT` and the service-account `token`,
 /// `ca.crt` and `namespace` files under an overridable root.
@@ -30,6 +31,21 @@ struct InClusterConfig {
         return KubeClientConfiguration(
             server: "https://\(hostPart):\(port)", tls: TLSOptions(certificateAuthority: ca),
             credentials: .tokenFile(tokenFile), namespace: namespace, source: source,
-            identity: "the service account of this pod (namespace \(fileNamespace ?? "unknown"))")
+            identity: Self.serviceAccountIdentity(tokenFile: tokenFile)
+                ?? "the service account of this pod (namespace \(fileNamespace ?? "unknown"))")
+    }
+
+    /// `service account "system:serviceaccount:<ns>:<name>"` from the token's `sub` claim (read, not verified: it is
+    /// only used to name the identity in messages), or `nil` when the token is not a readable JWT.
+    static func serviceAccountIdentity(tokenFile: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: tokenFile) else { return nil }
+        let parts = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".")
+        guard parts.count == 3 else { return nil }
+        var payload = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        payload += String(repeating: "=", count: (4 - payload.count % 4) % 4)
+        guard let json = Data(base64Encoded: payload), let claims = try? JSONParser.parse([UInt8](json)),  // not a JWT: no name
+            let sub = claims["sub"]?.stringValue, !sub.isEmpty
+        else { return nil }
+        return "service account \"\(sub)\""
     }
 }

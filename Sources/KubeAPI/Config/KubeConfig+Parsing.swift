@@ -2,19 +2,20 @@ import Foundation
 import Resources
 
 extension KubeConfig {
-    /// Reads and parses one kubeconfig file.
-    public static func load(file path: String) throws(KubeConfigError) -> KubeConfig {
+    /// Reads and parses one kubeconfig file; `homeDirectory` expands paths written as `~/...`.
+    public static func load(file path: String, homeDirectory: String? = nil) throws(KubeConfigError) -> KubeConfig {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw KubeConfigError(source: "kubeconfig \(path)", message: "cannot read the file: \(error.localizedDescription)")
         }
-        return try parse(yaml: text, file: path)
+        return try parse(yaml: text, file: path, homeDirectory: homeDirectory)
     }
 
-    /// Parses kubeconfig YAML; relative paths inside resolve against `file`'s directory.
-    public static func parse(yaml: String, file: String) throws(KubeConfigError) -> KubeConfig {
+    /// Parses kubeconfig YAML; relative paths inside resolve against `file`'s directory, `~/` against
+    /// `homeDirectory`.
+    public static func parse(yaml: String, file: String, homeDirectory: String? = nil) throws(KubeConfigError) -> KubeConfig {
         let source = "kubeconfig \(file)"
         let docs: [(JSONValue, SourceMap, Int)]
         do {
@@ -27,7 +28,7 @@ extension KubeConfig {
         guard let root = docs.first?.0, !root.isNull else { return config }
         guard root.objectValue != nil else { throw KubeConfigError(source: source, message: "the document is not a mapping") }
         let dir = URL(fileURLWithPath: file).deletingLastPathComponent().path
-        let p = Parser(source: source, dir: dir, file: file)
+        let p = Parser(source: source, dir: dir, file: file, home: homeDirectory)
         for (name, c) in try p.named(root["clusters"], "clusters", "cluster") {
             if config.clusters[name] == nil { config.clusters[name] = try p.cluster(c, name: name) }
         }
@@ -48,6 +49,7 @@ extension KubeConfig {
         let source: String
         let dir: String
         let file: String
+        let home: String?
 
         func named(_ list: JSONValue?, _ key: String, _ inner: String) throws(KubeConfigError) -> [(String, JSONValue)] {
             guard let list, !list.isNull else { return [] }
@@ -65,7 +67,7 @@ extension KubeConfig {
         func path(_ v: JSONValue?) -> String? {
             guard let s = v?.stringValue, !s.isEmpty else { return nil }
             if s.hasPrefix("/") { return s }
-            if s.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"] { return home + s.dropFirst(1) }
+            if s.hasPrefix("~/"), let home { return home + s.dropFirst(1) }
             return URL(fileURLWithPath: s, relativeTo: URL(fileURLWithPath: dir + "/")).standardizedFileURL.path
         }
 

@@ -51,14 +51,14 @@ public struct KubeConfigLoader: Sendable {
             guard FileManager.default.fileExists(atPath: file) else {
                 throw KubeConfigError(source: "--kubeconfig \(file)", message: "the file does not exist")
             }
-            return try resolve(KubeConfig.load(file: file), origin: "kubeconfig \(file) (from --kubeconfig)")
+            return try resolve(KubeConfig.load(file: file, homeDirectory: inputs.homeDirectory), origin: "kubeconfig \(file) (from --kubeconfig)")
         }
         if let list = inputs.environment["KUBECONFIG"], !list.isEmpty {
             let files = list.split(separator: ":").map(String.init).filter { !$0.isEmpty }
             var merged = KubeConfig()
             var found = 0
             for f in files where FileManager.default.fileExists(atPath: f) {
-                merged.merge(try KubeConfig.load(file: f))
+                merged.merge(try KubeConfig.load(file: f, homeDirectory: inputs.homeDirectory))
                 found += 1
             }
             guard found > 0 else {
@@ -77,7 +77,7 @@ public struct KubeConfigLoader: Sendable {
         if let home = inputs.homeDirectory {
             let file = home + "/.kube/config"
             if FileManager.default.fileExists(atPath: file) {
-                return try resolve(KubeConfig.load(file: file), origin: "kubeconfig \(file)")
+                return try resolve(KubeConfig.load(file: file, homeDirectory: inputs.homeDirectory), origin: "kubeconfig \(file)")
             }
         }
         throw KubeConfigError(

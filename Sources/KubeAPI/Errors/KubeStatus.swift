@@ -10,6 +10,12 @@ public struct KubeStatus: Sendable, Hashable {
         public var message: String
         /// The field path, e.g. `spec.replicas`.
         public var field: String
+        /// Creates a cause.
+        public init(reason: String, message: String, field: String) {
+            self.reason = reason
+            self.message = message
+            self.field = field
+        }
     }
     /// `Failure` or `Success`.
     public var status: String

@@ -40,6 +40,9 @@ final class CurlMultiDriver: @unchecked Sendable {
         thread.start()
     }
 
+    /// Jobs waiting for a free transfer slot.
+    var queuedCount: Int { shared.withLock { $0.pending.count } }
+
     /// A fresh job id.
     func makeID() -> UInt64 {
         shared.withLock { s in
@@ -48,17 +51,19 @@ final class CurlMultiDriver: @unchecked Sendable {
         }
     }
 
-    /// Queues a job; fails it at once when the driver has stopped.
+    /// Queues a job; fails it at once when the driver has stopped or the calling task is already cancelled.
+    ///
+    /// Call from the requesting task: the cancellation check and the enqueue happen under the same lock as
+    /// ``cancel(_:)``, so a cancellation is never lost between the two.
     func submit(_ job: CurlJob) {
-        let accepted = shared.withLock { s -> Bool in
-            guard !s.stopping else { return false }
+        let rejection = shared.withLock { s -> TransportError? in
+            if s.stopping { return Self.stoppedError(job.request) }
+            if Task.isCancelled { return Self.cancelledError(job.request) }
             s.pending.append(job)
             curl_multi_wakeup(multi)
-            return true
+            return nil
         }
-        if !accepted {
-            job.continuation.resume(returning: .failure(Self.stoppedError(job.request)))
-        }
+        if let rejection { job.continuation.resume(returning: .failure(rejection)) }
     }
 
     /// Cancels a job: a queued one fails at once, a running one is removed by the driver thread.
@@ -125,6 +130,7 @@ final class CurlMultiDriver: @unchecked Sendable {
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
             var left: Int32 = 0
+            var finished = 0
             while let msg = curl_multi_info_read(multi, &left) {
                 guard ccurl_msg_is_done(msg) != 0, let raw = msg.pointee.easy_handle,
                       let transfer = active.removeValue(forKey: raw) else { continue }
@@ -134,7 +140,10 @@ final class CurlMultiDriver: @unchecked Sendable {
                     code == CURLE_OK ? .success(transfer.response()) : .failure(transfer.failure(code))
                 idle.append(transfer.easy)
                 transfer.job.continuation.resume(returning: result)
+                finished += 1
             }
+            // Freed capacity may let queued jobs start at once; go round again before waiting.
+            if finished > 0 { continue }
             // Waits for socket activity, libcurl's next timeout, or a wakeup from submit/cancel/stop.
             curl_multi_poll(multi, nil, 0, 1000, nil)
         }

@@ -117,7 +117,16 @@ final class CurlTransfer {
     /// The transport error for a transfer that ended with `code`.
     func failure(_ code: CURLcode) -> TransportError {
         let detail = String(decoding: UnsafeRawBufferPointer(start: errorBuffer, count: strlen(errorBuffer)), as: UTF8.self)
-        return CurlErrorMapping.error(code: code, detail: detail, server: server)
+        var error = CurlErrorMapping.error(code: code, detail: detail, server: server)
+        // With TLS 1.3 a server that wants a client certificate rejects it after the handshake, and libcurl may only
+        // see the connection drop. Keep the code (a reset stays retryable) but say what is likely.
+        if error.code == .connectionReset, server.hasPrefix("https://"), job.request.tls.clientCertificate == nil,
+            responseHeaders.isEmpty
+        {
+            error.message += "; the server closed the TLS connection without answering: if it requires a client "
+                + "certificate, configure one (client-certificate/client-key, or an exec plugin that returns one)"
+        }
+        return error
     }
 
     /// `scheme://host:port` of a URL, without user info, path or query.
