@@ -102,6 +102,11 @@ public struct LeaseLock: Sendable {
             } catch where error.isConflict || error.isAlreadyExists {
                 logger.debug("lost a lease race; looking again", metadata: ["lease": "\(namespace)/\(name)"])
                 continue
+            } catch where error.isNotFound && current == nil {
+                throw KubeAPIError(
+                    code: .configuration, request: error.request, server: error.server, identity: error.identity,
+                    detail: "the Lease \(namespace)/\(name) cannot be created: namespace \(namespace) does not exist. Create it "
+                        + "(kubectl create namespace \(namespace)) or choose the inventory namespace of an existing one.")
             }
         }
     }

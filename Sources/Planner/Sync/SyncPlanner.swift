@@ -85,7 +85,7 @@ public struct SyncPlanner: Sendable {
             }
             let liveHash = Manifest(object: live).annotations[SyncLabels.appliedHash]
             let handover = ownership.handover(live: live, key: s.key, apiVersion: objectRef.apiVersion)
-            if liveHash == hash && handover == nil && SyncCompare.holds(SyncCompare.comparable(body), in: live) {
+            if liveHash == hash && handover == nil && SyncCompare.holds(SyncCompare.comparable(body, live: live), in: live) {
                 entries.append(SyncEntry(
                     ref: objectRef, stage: stage,
                     action: .unchanged("applied-hash \(hash.prefix(12)) matches and every field Git declares holds"),
