@@ -229,4 +229,20 @@ struct ApplierSandboxTests {
             #expect(error.description.contains("kubectl create namespace gitcanary-system"))
         }
     }
+
+    @Test("Two runs started together with the same change: one applies it, the other waits, re-plans and writes nothing")
+    func concurrentRuns() async throws {
+        let (harness, client) = try await Self.start()
+        defer { harness.stop() }
+        _ = try await ApplierTestRun(client: client, options: options).run(Self.repo())
+        harness.sandbox.resetRequestCounts()
+        let clientB = KubeClient(configuration: KubeClientConfiguration(server: harness.sandbox.apiURL), http: try CurlHTTPClient())
+        async let a = ApplierTestRun(client: client, options: options, identity: "runner-a").run(Self.repo(color: "purple"))
+        async let b = ApplierTestRun(client: clientB, options: options, identity: "runner-b").run(Self.repo(color: "purple"))
+        let outcomes = try await [a, b]
+        #expect(harness.sandbox.requestCounts.count("patch", "configmaps") == 1, "\(harness.sandbox.requestCounts.byResource)")
+        #expect(outcomes.filter { $0.changes?.entries(.configured).isEmpty == false }.count == 1)
+        let cm = try await client.get(BuiltinResources.configMaps, namespace: "prod", name: "podinfo-config")
+        #expect(cm["data", "color"] == "purple")
+    }
 }
