@@ -245,4 +245,67 @@ struct ApplierSandboxTests {
         let cm = try await client.get(BuiltinResources.configMaps, namespace: "prod", name: "podinfo-config")
         #expect(cm["data", "color"] == "purple")
     }
+
+    /// `count` canaries, each with a target and a ConfigMap, plus one object no canary references.
+    static func shardedRepo(canaries count: Int, without removed: Int? = nil) -> String {
+        var docs = [canaryCRD, "apiVersion: v1\nkind: Namespace\nmetadata: {name: prod}",
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared, namespace: prod}\ndata: {a: b}"]
+        for i in 0..<count where i != removed {
+            docs.append("""
+                apiVersion: flagger.app/v1beta1
+                kind: Canary
+                metadata: {name: app\(i), namespace: prod}
+                spec: {targetRef: {apiVersion: apps/v1, kind: Deployment, name: app\(i)}, service: {port: 80}}
+                """)
+            docs.append("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: app\(i), namespace: prod}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: app\(i)}}
+                  template:
+                    metadata: {labels: {app: app\(i)}}
+                    spec: {containers: [{name: app, image: "app:1", envFrom: [{configMapRef: {name: app\(i)-config}}]}]}
+                """)
+            docs.append("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app\(i)-config, namespace: prod}\ndata: {i: \"\(i)\"}")
+        }
+        return docs.joined(separator: "\n---\n")
+    }
+
+    @Test("Sharded runs apply every object exactly once, keep one inventory each, and only shard 0 prunes")
+    func shards() async throws {
+        let (harness, client) = try await Self.start()
+        defer { harness.stop() }
+        let shardOptions = (0..<2).map { SyncOptions(prune: true, sourceName: "apps", shard: SyncShard(index: $0, count: 2)) }
+        var applied: [String: Int] = [:]
+        for (index, o) in shardOptions.enumerated() {
+            let out = try await ApplierTestRun(client: client, options: o, identity: "shard-\(index)").run(Self.shardedRepo(canaries: 8))
+            #expect(!(out.changes?.hasFailures ?? true), "\(out.changes?.reportLines() ?? [])")
+            for e in out.changes?.entries(.created) ?? [] { applied[e.ref.description, default: 0] += 1 }
+        }
+        #expect(applied.count == 3 + 8 * 3)
+        #expect(applied.values.allSatisfy { $0 == 1 })
+        let inventories = try await client.list(BuiltinResources.configMaps, namespace: "gitcanary-system")
+        #expect(Set(inventories.items.compactMap { $0["metadata", "name"]?.stringValue }) == ["gitcanary-inventory-0", "gitcanary-inventory-1"])
+
+        // A canary of shard 1 leaves Git: shard 1 does not prune; shard 0 prunes its objects from shard 1's inventory.
+        let victim = (0..<8).first { SyncSharding.shard(namespace: "prod", name: "app\($0)", count: 2) == 1 } ?? 0
+        let repo = Self.shardedRepo(canaries: 8, without: victim)
+        let one = try await ApplierTestRun(client: client, options: shardOptions[1], identity: "shard-1").run(repo)
+        #expect(one.plan.pruneCount == 0)
+        let zero = try await ApplierTestRun(client: client, options: shardOptions[0], identity: "shard-0").run(repo)
+        #expect(Set(zero.changes?.entries(.deleted).map(\.ref.description) ?? []) == [
+            "Canary/prod/app\(victim)", "Deployment/prod/app\(victim)", "ConfigMap/prod/app\(victim)-config",
+        ])
+        await #expect(throws: KubeAPIError.self) { try await client.get(deployment, namespace: "prod", name: "app\(victim)") }
+        // Shard 1 drops the pruned entries from its inventory (one write, no object writes); then nothing is left to do.
+        let cleanup = try await ApplierTestRun(client: client, options: shardOptions[1], identity: "shard-1").run(repo)
+        #expect(cleanup.plan.inventoryChanged && !cleanup.plan.entries.contains(where: \.isWrite))
+        #expect(cleanup.changes?.inventoryWritten == true)
+        for (index, o) in shardOptions.enumerated() {
+            let again = try await ApplierTestRun(client: client, options: o, identity: "shard-\(index)").run(repo)
+            #expect(!again.plan.hasWrites, "shard \(index): \(again.plan.entries.filter(\.isWrite).map(\.ref))")
+        }
+    }
 }
