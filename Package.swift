@@ -40,7 +40,7 @@ let package = Package(
             dependencies: ["Resources", "KubeAPI", .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"], swiftSettings: strict),
         // Pure decisions: GitOps diff, the canary state machine, routers' desired objects.
-        .target(name: "Planner", dependencies: ["Resources"], swiftSettings: strict),
+        .target(name: "Planner", dependencies: ["Resources"], exclude: ["README.md"], swiftSettings: strict),
         // Executes a plan against the cluster in a safe order.
         .target(
             name: "Applier",
@@ -74,13 +74,14 @@ let package = Package(
         // Test support: fixtures, temp Git repos, process helpers, loopback receivers. Never linked into the product.
         .target(
             name: "TestSupport",
-            dependencies: ["Resources", "HTTPServer", "Sandbox", "KubeAPI"],
+            dependencies: ["Resources", "HTTPServer", "Sandbox", "KubeAPI", "Planner"],
             swiftSettings: strict),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner", "TestSupport"], resources: [.copy("Golden")]),
+        .testTarget(
+            name: "PlannerTests", dependencies: ["Planner", "TestSupport"], resources: [.copy("Golden"), .copy("Fixtures")]),
         .testTarget(
             name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "TestSupport"]),
