@@ -308,4 +308,29 @@ struct ApplierSandboxTests {
             #expect(!again.plan.hasWrites, "shard \(index): \(again.plan.entries.filter(\.isWrite).map(\.ref))")
         }
     }
+
+    @Test(
+        "kubectl, an independent client, sees what the sync applied: labels, the applied-hash and the field managers",
+        .enabled(if: KubectlTool.detect() != nil, "kubectl is not installed"))
+    func kubectlSeesIt() async throws {
+        let kubectl = try #require(KubectlTool.detect())
+        let (harness, client) = try await Self.start()
+        defer { harness.stop() }
+        _ = try await ApplierTestRun(client: client, options: options).run(Self.repo())
+        let names = try harness.kubectl(kubectl, ["get", "configmaps", "-n", "prod", "-l", SyncLabels.selector(source: "apps"), "-o", "name"])
+        #expect(names.status == 0, "\(names.stderr)")
+        #expect(Set(names.stdout.split(separator: "\n").map(String.init)) == ["configmap/extra", "configmap/podinfo-config"])
+        var args = ["get", "deployment", "podinfo", "-n", "prod", "-o", "json"]
+        if kubectl.supportsShowManagedFields { args.append("--show-managed-fields") }
+        let got = try harness.kubectl(kubectl, args)
+        #expect(got.status == 0, "\(got.stderr)")
+        let object = try JSONParser.parse(Array(got.stdout.utf8))
+        #expect(object["metadata", "annotations", SyncLabels.appliedHash]?.stringValue?.count == 64)
+        if kubectl.supportsShowManagedFields {
+            let managers = (object["metadata", "managedFields"]?.arrayValue ?? []).compactMap { $0["manager"]?.stringValue }
+            #expect(managers.contains("gitcanary"))
+            let owners = (object["metadata", "managedFields"]?.arrayValue ?? []).filter { $0["fieldsV1", "f:spec", "f:replicas"] != nil }
+            #expect(!owners.contains { $0["manager"]?.stringValue == "gitcanary" }, "Git's manager never owns the target's replicas")
+        }
+    }
 }
