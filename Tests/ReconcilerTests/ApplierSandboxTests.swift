@@ -333,4 +333,26 @@ struct ApplierSandboxTests {
             #expect(!owners.contains { $0["manager"]?.stringValue == "gitcanary" }, "Git's manager never owns the target's replicas")
         }
     }
+
+    @Test("gitcanary plan's dry run persists nothing: new kinds and new namespaces are skipped, changes are shown")
+    func dryRun() async throws {
+        let (harness, client) = try await Self.start()
+        defer { harness.stop() }
+        var plan = ApplierTestRun(client: client, options: options)
+        plan.applier.dryRun = true
+        let fresh = try #require(try await plan.run(Self.repo()).changes)
+        #expect(!fresh.hasFailures, "\(fresh.reportLines())")
+        #expect(fresh.counts[.created] == 2, "the CRD and the Namespace: \(fresh.reportLines())")
+        #expect(Set(fresh.entries(.skipped).map(\.ref.kind)) == ["Canary", "Deployment", "ConfigMap", "Secret", "Service", "HorizontalPodAutoscaler"])
+        await #expect(throws: KubeAPIError.self) { try await client.get(BuiltinResources.namespaces, name: "prod") }
+
+        _ = try await ApplierTestRun(client: client, options: options).run(Self.repo())
+        harness.sandbox.resetRequestCounts()
+        let changed = try #require(try await plan.run(Self.repo(color: "orange")).changes)
+        #expect(changed.entries(.configured).map(\.ref.name) == ["podinfo-config"])
+        #expect(changed.reportLines().contains(#"    data.color: "blue" → "orange""#))
+        #expect(harness.sandbox.requestCounts.count("patch", "configmaps") == 1)
+        let cm = try await client.get(BuiltinResources.configMaps, namespace: "prod", name: "podinfo-config")
+        #expect(cm["data", "color"] == "blue")
+    }
 }
