@@ -204,4 +204,24 @@ struct ApplierSyncTests {
         #expect(api.object(deployment) == nil)
         #expect(api.object("/api/v1/namespaces/gitcanary-system/configmaps/gitcanary-inventory") == nil)
     }
+
+    @Test("A kind known only from the inventory whose CRD is gone reads as empty and leaves the inventory")
+    func goneKind() async throws {
+        let api = try ApplierFakeAPI()
+        defer { api.stop() }
+        let run = ApplierTestRun(client: try api.client(), options: options)
+        _ = try await run.run(ApplierRepo.repo())
+        // Someone deletes the Widget CRD (and so its objects); Git no longer declares either.
+        let crd = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com"
+        api.state.withLock { s in
+            s.objects[crd] = nil
+            s.objects["/apis/example.com/v1/namespaces/prod/widgets/gizmo"] = nil
+        }
+        let out = try await run.run(ApplierRepo.repo(widget: false))
+        #expect(!(out.changes?.hasFailures ?? true), "\(out.changes?.reportLines() ?? [])")
+        let inventory = try #require(api.object("/api/v1/namespaces/gitcanary-system/configmaps/gitcanary-inventory"))
+        #expect(inventory["data", "entries"]?.stringValue?.contains("Widget") == false)
+        let again = try await run.run(ApplierRepo.repo(widget: false))
+        #expect(!again.plan.hasWrites)
+    }
 }
