@@ -29,7 +29,7 @@ struct ApplierSyncTests {
         #expect(api.counts["PATCH deployments"] == 1)
         let lease = try #require(api.object("/apis/coordination.k8s.io/v1/namespaces/gitcanary-system/leases/gitcanary-0"))
         #expect(lease["spec", "holderIdentity"] == nil)  // released
-        #expect(lease["spec", "leaseDurationSeconds"] == 5)
+        #expect(lease["spec", "leaseDurationSeconds"] == 30)
 
         api.resetCounts()
         let before = client.accounting.snapshot
@@ -197,7 +197,7 @@ struct ApplierSyncTests {
         var stolen = try #require(api.object(path))
         stolen.set("b", at: ["spec", "holderIdentity"])
         api.put(path, stolen)
-        let deadline = ContinuousClock.now + .seconds(3)
+        let deadline = ContinuousClock.now + .seconds(30)
         while !lease.isLost && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         let lost = await applier.apply(plan, sync: options, lease: lease)
         #expect(lost.entries.allSatisfy { $0.action == .skipped && $0.message.contains("Lease") })
