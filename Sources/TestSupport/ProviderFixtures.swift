@@ -33,12 +33,22 @@ public enum ProviderFixtures {
                   "kube": ["serviceName": "ignored", "serviceNamespace": "default", "servicePort": 80]]]
     }
 
+    /// A Knative Service `podinfo` as the revision controller leaves it: latest created revision `podinfo-00002`,
+    /// primary revision `podinfo-00001` (annotation).
+    public static func knativeService() -> JSONValue {
+        ["apiVersion": "serving.knative.dev/v1", "kind": "Service",
+         "metadata": ["name": "podinfo", "namespace": "default", "annotations": ["flagger.app/primary-revision": "podinfo-00001"]],
+         "spec": ["template": ["spec": ["containers": [["image": "ghcr.io/stefanprodan/podinfo:6.0.1"]]]]],
+         "status": ["latestCreatedRevisionName": "podinfo-00002", "latestReadyRevisionName": "podinfo-00002"]]
+    }
+
     /// The objects a provider needs besides the workload, by provider.
     public static func objects(for provider: String) -> [JSONValue] {
         switch provider {
         case "nginx": return [ingress()]
         case "skipper": return [ingress(annotations: ["zalando.org/skipper-filter": "compress()"])]
         case "apisix": return [apisixRoute()]
+        case "knative": return [knativeService()]
         case let p where p.hasPrefix("gloo"): return [upstream()]
         default: return []
         }
@@ -49,6 +59,7 @@ public enum ProviderFixtures {
         switch provider {
         case "nginx", "skipper": c.spec.ingressRef = LocalObjectReference(apiVersion: "networking.k8s.io/v1", kind: "Ingress", name: "podinfo")
         case "apisix": c.spec.routeRef = LocalObjectReference(apiVersion: "apisix.apache.org/v2", kind: "ApisixRoute", name: "podinfo")
+        case "knative": c.spec.targetRef = LocalObjectReference(apiVersion: "serving.knative.dev/v1", kind: "Service", name: "podinfo")
         case let p where p.hasPrefix("gloo"):
             let json = #"{"apiVersion":"gloo.solo.io/v1","kind":"Upstream","name":"podinfo-template","namespace":"default"}"#
             c.spec.upstreamRef = try? JSONDecoder().decode(CrossNamespaceObjectReference.self, from: Data(json.utf8))

@@ -72,6 +72,7 @@ import TestSupport
         Case(name: "apisix/canary", provider: "apisix", routes: Routes(primary: 90, canary: 10)),
         Case(name: "skipper/canary", provider: "skipper", routes: Routes(primary: 90, canary: 10)),
         Case(name: "skipper/initial", provider: "skipper", routes: Routes(primary: 100, canary: 0)),
+        Case(name: "knative/canary", provider: "knative", routes: Routes(primary: 70, canary: 30)),
     ]
 
     static func context(_ c: Case) -> RouteContext {
@@ -100,7 +101,7 @@ import TestSupport
         #expect(back == c.routes)
     }
 
-    @Test(arguments: ["linkerd", "osm", "nginx", "contour", "appmesh:v1beta2", "gloo", "traefik", "kuma", "apisix", "skipper"])
+    @Test(arguments: ["linkerd", "osm", "nginx", "contour", "appmesh:v1beta2", "gloo", "traefik", "kuma", "apisix", "skipper", "knative"])
     func mirroringIsRefusedWithAReason(_ provider: String) throws {
         var c = Case(name: "mirror", provider: provider, routes: Routes(primary: 100, canary: 0, mirrored: true))
         c.configure = { $0.spec.analysis?.mirror = true }
@@ -112,7 +113,7 @@ import TestSupport
         #expect(block.message.contains("mirroring"))
     }
 
-    @Test(arguments: ["linkerd", "traefik", "kuma", "apisix", "skipper"])
+    @Test(arguments: ["linkerd", "traefik", "kuma", "apisix", "skipper", "knative"])
     func abTestingIsRefusedWhereUnsupported(_ provider: String) throws {
         var c = Case(name: "ab", provider: provider, routes: Routes(primary: 0, canary: 100))
         c.configure = { $0.spec.analysis?.iterations = 5; $0.spec.analysis?.match = Self.abMatch }
@@ -155,8 +156,26 @@ import TestSupport
         #expect(RouterFactory.router(for: "smi") != nil)   // bare smi falls through to Istio (§6)
         #expect(RouterFactory.router(for: "smi:v1alpha9") == nil)   // an unknown SMI version: "not supported"
         for p in ["linkerd", "osm", "smi:v1alpha1", "smi:v1alpha2:osm", "nginx", "contour", "appmesh", "appmesh:v1beta2",
-                  "gloo", "gloo:v1", "traefik", "kuma", "apisix", "skipper"] {
+                  "gloo", "gloo:v1", "traefik", "kuma", "apisix", "skipper", "knative"] {
             #expect(RouterFactory.router(for: p) != nil, "\(p)")
+        }
+    }
+
+    @Test func knativeValidation() async {
+        // §9 item 50: knative provider with a Deployment, a Knative Service with istio or with an autoscalerRef.
+        let cases: [(String, @Sendable (inout Canary) -> Void, String)] = [
+            ("knative", { _ in }, "the knative provider needs a Knative Service target"),
+            ("istio", { ProviderFixtures.configure(&$0, provider: "knative") }, "needs provider: knative"),
+            ("knative", { c in
+                ProviderFixtures.configure(&c, provider: "knative")
+                c.spec.autoscalerRef = AutoscalerReference(apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", name: "podinfo")
+            }, "cannot have an autoscalerRef"),
+        ]
+        for (provider, configure, message) in cases {
+            let s = PlannerScenario({ c in configure(&c) }, provider: provider)
+            s.cluster.put(ProviderFixtures.knativeService())
+            await s.run()
+            #expect(s.eventMessages.contains { $0.contains(message) }, "\(s.eventMessages)")
         }
     }
 

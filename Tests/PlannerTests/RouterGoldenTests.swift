@@ -143,7 +143,7 @@ import TestSupport
     }
 
     @Test func providersOfOtherIssuesHaveNoRouterYet() {
-        #expect(RouterFactory.router(for: "knative") == nil)
+        #expect(RouterFactory.router(for: "smi:v1alpha9") == nil)  // an unknown SMI version
         #expect(RouterFactory.router(for: "kubernetes") != nil)
         #expect(RouterFactory.router(for: "gatewayapi") != nil)  // bare gatewayapi falls back to Istio, as Flagger
     }

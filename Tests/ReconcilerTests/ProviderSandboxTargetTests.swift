@@ -161,3 +161,63 @@ import TestSupport
         #expect(e.failures.isEmpty, "\(e.failures)")
     }
 }
+
+/// A Knative Service target on the Sandbox (Knative's published Service CRD + the Sandbox's revision controller).
+@Suite struct ProviderSandboxKnativeTests {
+    static func revisionAnnotation(_ e: SandboxPlanExecutor) async -> String? {
+        await e.get("serving.knative.dev/v1", "Service", "podinfo")?["metadata", "annotations", "flagger.app/primary-revision"]?.stringValue
+    }
+
+    static func newRevision(_ e: SandboxPlanExecutor, image: String) async throws {
+        let mapping = try await e.client.mapping(apiVersion: "serving.knative.dev/v1", kind: "Service")
+        var o = try await e.client.get(mapping, namespace: "default", name: "podinfo")
+        o.set([["image": .string(image)]], at: ["spec", "template", "spec", "containers"])
+        _ = try await e.client.update(mapping, namespace: "default", name: "podinfo", object: o)
+    }
+
+    @Test func knativeServiceRelease() async throws {
+        let h = try SandboxHarness()
+        defer { h.stop() }
+        let canary = PlannerFixtures.canary { c in
+            c.spec.provider = "knative"
+            ProviderFixtures.configure(&c, provider: "knative")
+            c.spec.analysis?.threshold = 2
+            c.spec.analysis?.stepWeight = 20
+            c.spec.analysis?.maxWeight = 40
+        }
+        let ksvc: JSONValue = ["apiVersion": "serving.knative.dev/v1", "kind": "Service",
+                               "metadata": ["name": "podinfo", "namespace": "default"],
+                               "spec": ["template": ["spec": ["containers": [["image": "podinfo:6.0.0"]]]]]]
+        let e = try await ProviderSandboxTargetTests.executor(h, canary, crds: ["knative-service-crd.yaml"], objects: [ksvc])
+        #expect(await e.get("serving.knative.dev/v1", "Service", "podinfo")?["status", "latestCreatedRevisionName"] == "podinfo-00001")
+        await e.run()
+        #expect(e.canary.status?.phase == .initialized, "\(e.plans.map(\.decision)) \(e.plans.last?.events.map(\.message) ?? [])")
+        #expect(await Self.revisionAnnotation(e) == "podinfo-00001")
+        #expect(await ProviderSandboxTests.routes(e) == Routes(primary: 100, canary: 0))
+        #expect(await e.get("v1", "Service", "podinfo-canary") == nil)
+
+        try await Self.newRevision(e, image: "podinfo:6.0.1")
+        await e.run()
+        #expect(e.canary.status?.phase == .progressing)
+        await e.run()
+        let traffic = await e.get("serving.knative.dev/v1", "Service", "podinfo")?["status", "traffic"]
+        #expect(traffic == [["latestRevision": true, "percent": 20, "revisionName": "podinfo-00002"],
+                            ["latestRevision": false, "percent": 80, "revisionName": "podinfo-00001"]])
+        #expect(await e.get("serving.knative.dev/v1", "Service", "podinfo")?["spec", "template", "spec", "containers"]?.arrayValue?.first?["image"] == "podinfo:6.0.1")
+
+        e.probe.script(metric: "request-success-rate", default: .fail)
+        for _ in 0..<4 where e.canary.status?.phase != .failed { await e.run() }
+        #expect(e.canary.status?.phase == .failed)
+        #expect(await ProviderSandboxTests.routes(e) == Routes(primary: 100, canary: 0))
+        #expect(await Self.revisionAnnotation(e) == "podinfo-00001")
+
+        e.probe.script(metric: "request-success-rate", default: .pass)
+        try await Self.newRevision(e, image: "podinfo:6.0.2")
+        for _ in 0..<12 where e.canary.status?.phase != .succeeded { await e.run() }
+        #expect(e.canary.status?.phase == .succeeded)
+        #expect(await Self.revisionAnnotation(e) == "podinfo-00003")
+        #expect(await ProviderSandboxTests.routes(e) == Routes(primary: 100, canary: 0))
+        #expect(e.failures.isEmpty, "\(e.failures)")
+        #expect(e.pruned.isEmpty, "\(e.pruned)")
+    }
+}

@@ -51,7 +51,9 @@ struct CanaryContext: Sendable {
             return .success(CanaryContext(
                 input: input, canary: canary, provider: provider, target: nil, targetService: svc, primary: nil,
                 selectorLabel: "", selectorValue: "", trackedConfigs: [], trackedChecksums: nil,
-                targetHash: input.settings.specHasher.hash(svc.spec), router: RouterFactory.router(for: provider)))
+                targetHash: input.settings.specHasher.hash(KnativeTarget.isKnative(canary)
+                    ? .string(KnativeTarget.latestRevision(targetObject) ?? "") : svc.spec),
+                router: RouterFactory.router(for: provider)))
         }
         let target = WorkloadView(targetObject)
         let labels = target.selectorMatchLabels
@@ -93,10 +95,7 @@ struct CanaryContext: Sendable {
                     + "are not allowed (--no-cross-namespace-refs)")
             }
         }
-        let knativeTarget = canary.spec.targetRef.apiVersion?.hasPrefix("serving.knative.dev") == true
-        if knativeTarget || provider == "knative" {
-            return PlanBlock("canary \(canary.name).\(ns): Knative targets and the knative provider are not supported yet")
-        }
+        if let invalid = KnativeTarget.validate(canary, provider: provider) { return invalid }
         if let sa = canary.effectiveAnalysis?.sessionAffinity, let p = sa.primaryCookieName, p == sa.cookieName {
             return PlanBlock("canary \(canary.name).\(ns): sessionAffinity.cookieName and primaryCookieName must differ")
         }

@@ -109,6 +109,7 @@ struct Tick {
 
     /// The canary and primary services (every tick), or the `-canary` copy of a Service target.
     func initializeServices(_ ctx: CanaryContext) {
+        if KnativeTarget.isKnative(canary) { return }  // Knative: revisions instead of services (§5.1)
         if let svc = ctx.targetService {
             var copy: JSONValue = [
                 "apiVersion": "v1", "kind": "Service",

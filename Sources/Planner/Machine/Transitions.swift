@@ -58,6 +58,10 @@ struct Transitions {
     /// Promote (§5.6): the target's spec is copied to the primary, with fresh `-primary` configs.
     func promote() {
         b.info("Copying \(ctx.targetID) template spec to \(canary.primaryName).\(canary.namespace)")
+        if KnativeTarget.isKnative(canary) {
+            if let w = KnativeTarget.promotion(canary, service: ctx.targetService?.object) { b.plan.writes.append(w) }
+            return
+        }
         if let svc = ctx.targetService {
             var primary = ctx.observed("Service", canary.primaryServiceName) ?? [
                 "apiVersion": "v1", "kind": "Service",

@@ -153,6 +153,8 @@ extension Cluster {
             obj["status"] = WorkloadController.daemonSetStatus(obj, nodes: nodeCount)
         case ("apiextensions.k8s.io", "customresourcedefinitions"):
             obj["status"] = WorkloadController.crdStatus(obj, now: nowString)
+        case ("serving.knative.dev", "services"):
+            obj["status"] = KnativeController.serviceStatus(obj, old: old, now: nowString)
         default:
             break
         }

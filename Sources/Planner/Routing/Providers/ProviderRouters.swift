@@ -14,6 +14,7 @@ enum ProviderRouters {
         if provider == "kuma" { return KumaRouter() }
         if provider == "apisix" { return APISIXRouter() }
         if provider == "skipper" { return SkipperRouter() }
+        if provider == "knative" { return KnativeRouter() }
         return nil
     }
 
