@@ -62,7 +62,7 @@ public struct GitSource: Sendable {
     public func fetch(logger: Logger) async throws(GitSourceError) -> FetchResult {
         let source = self
         let deadline = timeout.map { ContinuousClock.now + $0 }
-        return try await BlockingWork.run(limit: timeout.map { $0 + .seconds(2) }, onTimeout: { source.timeoutError() }) {
+        return try await BlockingWork.run(limit: timeout.map { $0 + .seconds(1) }, onTimeout: { source.timeoutError() }) {
             () throws(GitSourceError) in
             try FetchOperation(source: source, logger: logger, deadline: deadline).run()
         }

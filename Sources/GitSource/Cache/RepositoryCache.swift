@@ -26,25 +26,30 @@ struct RepositoryCache {
         return try CacheLock(path: lockPath, exclusive: exclusive, deadline: deadline)
     }
 
+    /// How ``openOrCreate(logger:)`` found the cache.
+    enum Opened { case existing, created, repaired }
+
     /// Opens the cached repository, creating it when absent and re-creating it when damaged.
     /// Call with the exclusive lock held.
-    func openOrCreate(logger: Logger) throws(GitSourceError) -> (GitRepository, created: Bool) {
+    func openOrCreate(logger: Logger) throws(GitSourceError) -> (GitRepository, Opened) {
         let path = repositoryPath
+        var opened = Opened.created
         if FileManager.default.fileExists(atPath: path) {
             do {
                 let repo = try GitRepository.openBare(at: path)
                 if let problem = damage(in: repo) {
                     logger.warning("git cache is damaged; cloning again", metadata: ["cache": "\(path)", "problem": "\(problem)"])
                 } else {
-                    return (repo, false)
+                    return (repo, .existing)
                 }
             } catch {
                 logger.warning("git cache cannot be opened; cloning again", metadata: ["cache": "\(path)", "error": "\(error)"])
             }
             try remove()
+            opened = .repaired
         }
         do {
-            return (try GitRepository.initBare(at: path), true)
+            return (try GitRepository.initBare(at: path), opened)
         } catch {
             throw GitSourceError(.cache, "cannot create the cache repository \(path); check --cache-dir", gitFailure: error.description)
         }

@@ -22,8 +22,15 @@ enum BlockingWork {
             thread.stackSize = 16 << 20  // tree walks and YAML decoding recurse
             thread.start()
             if let limit {
-                let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
-                DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { once.resume(.failure(onTimeout())) }
+                // A plain thread, not a Dispatch timer: Dispatch's global queues are the cooperative pool on Linux,
+                // and the watchdog must fire even when that pool is saturated.
+                let deadline = ContinuousClock.now + limit
+                let watchdog = Thread {
+                    while ContinuousClock.now < deadline, !once.isDone { Thread.sleep(forTimeInterval: 0.02) }
+                    once.resume(.failure(onTimeout()))
+                }
+                watchdog.stackSize = 64 << 10
+                watchdog.start()
             }
         }
         return try result.get()
@@ -34,6 +41,7 @@ enum BlockingWork {
 private final class ResumeOnce<T: Sendable>: Sendable {
     private let continuation: Mutex<CheckedContinuation<T, Never>?>
     init(_ continuation: CheckedContinuation<T, Never>) { self.continuation = Mutex(continuation) }
+    var isDone: Bool { continuation.withLock { $0 == nil } }
     func resume(_ value: T) {
         let c = continuation.withLock { c -> CheckedContinuation<T, Never>? in
             defer { c = nil }

@@ -43,7 +43,8 @@ struct FetchOperation {
 
     private func attempt(cache: RepositoryCache) throws -> FetchResult {
         let location = source.repository
-        let (repo, created) = try cache.openOrCreate(logger: logger)
+        let (repo, opened) = try cache.openOrCreate(logger: logger)
+        let created = opened != .existing
         let knownHosts = try source.credentials.knownHostsFile.map { (path) throws(GitSourceError) in try KnownHosts(contentsOf: path) }
         let state = RemoteCallbackState(
             credentials: source.credentials, knownHosts: knownHosts, host: location.host, port: location.port,
@@ -111,7 +112,7 @@ struct FetchOperation {
             commitTime: Date(timeIntervalSince1970: TimeInterval(info.time)),
             author: info.authorEmail.isEmpty ? info.authorName : "\(info.authorName) <\(info.authorEmail)>",
             subject: info.summary)
-        let outcome: FetchResult.CacheOutcome = created ? .cloned : (downloaded ? .fetched : .upToDate)
+        let outcome: FetchResult.CacheOutcome = opened == .repaired ? .recloned : created ? .cloned : (downloaded ? .fetched : .upToDate)
         logger.info("resolved revision", metadata: ["repo": "\(location)", "ref": "\(resolvedRef)", "revision": "\(commit.hex)", "cache": "\(outcome.rawValue)"])
         return FetchResult(revision: revision, stats: stats, cache: outcome)
     }

@@ -115,13 +115,21 @@ final class RemoteCallbackState {
     }
 
     private func checkHostKey(_ hostkey: git_cert_hostkey) -> Int32 {
-        let name = KnownHosts.hostName(host, port: port)
         guard hostkey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostkey.hostkey else {
+            return hostKeyDecision(keyType: nil, key: nil)
+        }
+        let key = Array(UnsafeRawBufferPointer(start: raw, count: hostkey.hostkey_len))
+        return hostKeyDecision(keyType: RemoteCallbackState.keyTypeName(hostkey.raw_type), key: key)
+    }
+
+    /// Decides on an SSH host key (raw wire-format bytes): 0 to accept, a negative code to refuse. A key that
+    /// contradicts `known_hosts` is refused even with the insecure flag; an unknown host only without it.
+    func hostKeyDecision(keyType type: String?, key: [UInt8]?) -> Int32 {
+        let name = KnownHosts.hostName(host, port: port)
+        guard let key else {
             hostKeyFailure = (.hostKey, "the SSH library did not provide \(name)'s host key; cannot verify it")
             return insecureOrRefuse()
         }
-        let key = Array(UnsafeRawBufferPointer(start: raw, count: hostkey.hostkey_len))
-        let type = RemoteCallbackState.keyTypeName(hostkey.raw_type)
         guard let knownHosts else {
             hostKeyFailure = (.hostKey, "no known_hosts file is configured to verify \(name)'s \(type ?? "") host key (set --git-known-hosts-file or a `known_hosts` file in --git-credentials-dir)")
             return insecureOrRefuse()
@@ -160,7 +168,8 @@ final class RemoteCallbackState {
 
     /// Turns a failed network call into an actionable error using what the callbacks saw.
     func networkError(_ error: GitCallError, timeout: Duration?) -> GitSourceError {
-        let failure = error.description
+        // When a callback aborted (GIT_EUSER), libgit2's last error message is unrelated: the state says why.
+        let failure: String? = error.code == GIT_EUSER.rawValue ? nil : error.description
         if timedOut || (deadline.map { ContinuousClock.now >= $0 } ?? false) {
             return GitSourceError(.timeout, "git operation against \(displayURL) did not finish within \(timeout.map(RemoteCallbackState.format) ?? "the time limit"); raise --git-timeout or check the network", gitFailure: failure)
         }
@@ -173,7 +182,7 @@ final class RemoteCallbackState {
         if certificateInvalid || error.code == GIT_ECERTIFICATE.rawValue || error.errorClass == Int32(GIT_ERROR_SSL.rawValue) {
             return GitSourceError(.certificate, "the TLS certificate of \(displayURL) could not be verified; pass the CA bundle with --git-ca-file or a `ca.crt` in --git-credentials-dir", gitFailure: failure)
         }
-        if error.code == GIT_EAUTH.rawValue || failure.contains("401") || failure.contains("authentication") {
+        if error.code == GIT_EAUTH.rawValue || error.message.contains("401") || error.message.contains("authentication") {
             let tried = credentials.httpSource ?? credentials.sshKeyFile.map { "SSH key \($0)" } ?? "no credentials"
             return GitSourceError(.authentication, "authentication to \(displayURL) failed (tried: \(tried))", gitFailure: failure)
         }
