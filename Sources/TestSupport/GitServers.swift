@@ -65,8 +65,8 @@ public struct GitTestCertificates: Sendable {
         serverCertificate = directory + "/server.pem"
         serverKey = directory + "/server.key"
         let caKey = directory + "/ca.key", csr = directory + "/server.csr", ext = directory + "/server.ext"
-        try GitTestProcess.run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", caKey, "-out", caCertificate, "-days", "2", "-subj", "/CN=GitCanary Test CA"])
-        try GitTestProcess.run("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", serverKey, "-out", csr, "-subj", "/CN=localhost"])
+        try GitTestProcess.run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", caKey, "-out", caCertificate, "-days", "2", "-subj", "/CN=GitCanary Test CA"])
+        try GitTestProcess.run("openssl", ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", serverKey, "-out", csr, "-subj", "/CN=localhost"])
         try "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n"
             .write(toFile: ext, atomically: true, encoding: .utf8)
         try GitTestProcess.run("openssl", ["x509", "-req", "-in", csr, "-CA", caCertificate, "-CAkey", caKey, "-CAcreateserial", "-out", serverCertificate, "-days", "2", "-extfile", ext])

@@ -44,7 +44,8 @@ struct FetchOperation {
     private func attempt(cache: RepositoryCache) throws -> FetchResult {
         let location = source.repository
         let (repo, opened) = try cache.openOrCreate(logger: logger)
-        let created = opened != .existing
+        // A cache with no references yet (a first attempt that failed) counts as new.
+        let created = opened != .existing || ((try? repo.references())?.isEmpty ?? false)
         let knownHosts = try source.credentials.knownHostsFile.map { (path) throws(GitSourceError) in try KnownHosts(contentsOf: path) }
         let state = RemoteCallbackState(
             credentials: source.credentials, knownHosts: knownHosts, host: location.host, port: location.port,
