@@ -38,9 +38,9 @@ let package = Package(
         .target(
             name: "Analysis",
             dependencies: ["Resources", "KubeAPI", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict),
+            exclude: ["README.md"], swiftSettings: strict),
         // Pure decisions: GitOps diff, the canary state machine, routers' desired objects.
-        .target(name: "Planner", dependencies: ["Resources"], swiftSettings: strict),
+        .target(name: "Planner", dependencies: ["Resources"], exclude: ["README.md"], swiftSettings: strict),
         // Executes a plan against the cluster in a safe order.
         .target(
             name: "Applier",
@@ -55,11 +55,12 @@ let package = Package(
             ],
             swiftSettings: strict),
         // A small HTTP/1.1 server on POSIX sockets for loopback use (Sandbox, test receivers).
-        .target(name: "HTTPServer", swiftSettings: strict),
+        .target(name: "HTTPServer", exclude: ["README.md"], swiftSettings: strict),
         // The simulated cluster: Kubernetes API semantics, controllers, Prometheus query API, faults.
         .target(
             name: "Sandbox",
             dependencies: ["Resources", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"],
             swiftSettings: strict),
         // The command-line tool: the only place that reads the environment, bootstraps logging and exits.
         .executableTarget(
@@ -73,14 +74,16 @@ let package = Package(
         // Test support: fixtures, temp Git repos, process helpers, loopback receivers. Never linked into the product.
         .target(
             name: "TestSupport",
-            dependencies: ["Resources", "HTTPServer", "Sandbox", "KubeAPI"],
+            dependencies: ["Resources", "HTTPServer", "Sandbox", "KubeAPI", "Planner"],
             swiftSettings: strict),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner", "TestSupport"], resources: [.copy("Golden")]),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "TestSupport"]),
+        .testTarget(
+            name: "PlannerTests", dependencies: ["Planner", "TestSupport"], resources: [.copy("Golden"), .copy("Fixtures")]),
+        .testTarget(
+            name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],

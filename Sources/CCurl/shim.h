@@ -23,4 +23,10 @@ static inline CURLcode ccurl_getinfo_double(CURL *h, CURLINFO i, double *v) { re
 static inline CURLcode ccurl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ccurl_getinfo_str(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLMcode ccurl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+/// CURLMsg carries its result in an anonymous union: read it in C.
+static inline CURLcode ccurl_msg_result(const CURLMsg *m) { return m->data.result; }
+/// Whether a multi message says that a transfer is done.
+static inline int ccurl_msg_is_done(const CURLMsg *m) { return m->msg == CURLMSG_DONE; }
+/// The size libcurl requires for CURLOPT_ERRORBUFFER.
+static inline size_t ccurl_error_size(void) { return CURL_ERROR_SIZE; }
 #endif

@@ -10,6 +10,8 @@ struct GitCanaryCommand: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self,
             SourceCommand.self,
+            StatusCommand.self,
+            SandboxCommand.self,
         ]
     )
 }

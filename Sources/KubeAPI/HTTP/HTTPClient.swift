@@ -87,6 +87,8 @@ public struct HTTPResponse: Sendable, Hashable {
     public var headers: [String: String]
     /// The body.
     public var body: Data
+    /// How the transfer went (time, bytes, connections); zero for responses not made by a transport.
+    public var metrics: HTTPMetrics = HTTPMetrics()
 
     /// Creates a response.
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {

@@ -15,7 +15,7 @@ public struct ManifestDecoder: Sendable {
         /// Most nodes one document may expand to (guards against alias bombs).
         public var maximumNodes: Int
         /// Creates limits.
-        public init(maximumFileBytes: Int = 8 << 20, maximumDepth: Int = 100, maximumNodes: Int = 1_000_000) {
+        public init(maximumFileBytes: Int = 8 << 20, maximumDepth: Int = 100, maximumNodes: Int = 200_000) {
             self.maximumFileBytes = maximumFileBytes
             self.maximumDepth = maximumDepth
             self.maximumNodes = maximumNodes
@@ -59,7 +59,17 @@ public struct ManifestDecoder: Sendable {
                 location: SourceLocation(file: file, line: error.line, column: error.column),
                 message: "invalid JSON: \(error.message)")
         }
-        return try manifests(from: value, map: SourceMap(lines: ["": 1]), line: 1, file: file)
+        return try manifests(from: value, map: jsonLines(bytes, value: value, file: file), line: 1, file: file)
+    }
+
+    /// Field lines for a JSON document: JSON is YAML, so the YAML reader's line map is used when it reads the same
+    /// value (it may not, e.g. for JSON-only escapes); otherwise only the document's first line is known.
+    private func jsonLines(_ bytes: [UInt8], value: JSONValue, file: String) -> SourceMap {
+        let fallback = SourceMap(lines: ["": 1])
+        guard let docs = try? YAMLDocuments(limits: limits, file: file).decode(String(decoding: bytes, as: UTF8.self)),
+            docs.count == 1, docs[0].0 == value
+        else { return fallback }
+        return docs[0].1
     }
 
     private func decodeYAML(_ text: String, file: String) throws(ManifestDecodingError) -> [Manifest] {

@@ -153,7 +153,10 @@ private struct Converter {
                     continue
                 }
                 let key = try keyString(keyNode)
-                object[key] = try convert(valueNode, path: JSONPath.key(path, key), depth: depth + 1, lines: &lines)
+                let childPath = JSONPath.key(path, key)
+                // A field's line is its key's line (a block mapping value otherwise starts on the next line).
+                if let line = keyNode.mark?.line, lines[childPath] == nil { lines[childPath] = line }
+                object[key] = try convert(valueNode, path: childPath, depth: depth + 1, lines: &lines)
             }
             for (k, v) in merged where object[k] == nil { object[k] = v }
             return .object(object)

@@ -1,0 +1,177 @@
+import Foundation
+internal import CCurl
+
+/// A request waiting for, or running on, the transport's driver thread.
+struct CurlJob: Sendable {
+    /// Identifies the job for cancellation.
+    var id: UInt64
+    /// What to send.
+    var request: HTTPRequest
+    /// Resumed exactly once with the outcome.
+    var continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>
+}
+
+/// One transfer in flight: the easy handle it runs on, the buffers libcurl fills, and the objects whose lifetime
+/// must cover the transfer (header lists, error buffer). Lives on the driver thread only.
+final class CurlTransfer {
+    let job: CurlJob
+    let easy: CurlEasy
+    /// The server (scheme://host:port) for error messages.
+    let server: String
+    var responseHeaders: [String: String] = [:]
+    var body: [UInt8] = []
+    let errorBuffer: UnsafeMutablePointer<CChar>
+    private var lists: [CurlStringList] = []
+
+    /// Configures `easy` for `job`; throws when the request cannot be expressed (bad URL, option refused).
+    init(job: CurlJob, easy: CurlEasy) throws(TransportError) {
+        self.job = job
+        self.easy = easy
+        let request = job.request
+        server = CurlTransfer.serverName(of: request.url)
+        let size = ccurl_error_size()
+        errorBuffer = .allocate(capacity: size)
+        errorBuffer.initialize(repeating: 0, count: size)
+        do throws(CurlSetoptError) {
+            try configure(request)
+        } catch {
+            throw TransportError(
+                code: .invalidRequest, server: server, message: "libcurl refused \(error.option): \(error.message)")
+        }
+    }
+
+    deinit { errorBuffer.deallocate() }
+
+    private func configure(_ request: HTTPRequest) throws(CurlSetoptError) {
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        try easy.set(.noSignal)
+        try easy.set(.errorBuffer(errorBuffer))
+        try easy.set(.writeFunction(curlWriteBody, me))
+        try easy.set(.headerFunction(curlWriteHeader, me))
+        try easy.set(.http2OverTLS)
+        try easy.set(.acceptEncoding(""))
+        let ms = max(1, Int(request.timeout.components.seconds * 1000 + request.timeout.components.attoseconds / 1_000_000_000_000_000))
+        try easy.set(.timeoutMilliseconds(ms))
+        try easy.set(.connectTimeoutMilliseconds(min(ms, 10_000)))
+
+        var url = request.url
+        var headerLines = request.headers.map { "\($0.name): \($0.value)" }
+        // `Expect: 100-continue` stalls small servers for a second; Kubernetes never needs it.
+        headerLines.append("Expect:")
+        if let serverName = request.tls.serverName, let parts = URLComponents(string: request.url), let host = parts.host {
+            // Verify (and send SNI for) `serverName` while connecting to the URL's host, as kubectl's tls-server-name.
+            let port = parts.port ?? (parts.scheme == "http" ? 80 : 443)
+            var renamed = parts
+            renamed.host = serverName
+            url = renamed.string ?? url
+            let connectHost = host.contains(":") ? "[\(host)]" : host
+            let list = CurlStringList(["\(serverName):\(port):\(connectHost):\(port)"])
+            lists.append(list)
+            try easy.set(.connectTo(list))
+            if !request.headers.contains(where: { $0.name.lowercased() == "host" }) {
+                headerLines.append("Host: \(connectHost):\(port)")
+            }
+        }
+        try easy.set(.url(url))
+        let headers = CurlStringList(headerLines)
+        lists.append(headers)
+        try easy.set(.headers(headers))
+
+        switch request.method.uppercased() {
+        case "GET" where request.body == nil: try easy.set(.httpGet)
+        case "HEAD": try easy.set(.noBody)
+        case let method:
+            if let body = request.body { try easy.set(.body([UInt8](body))) }
+            if method != "POST" || request.body == nil { try easy.set(.customRequest(method)) }
+        }
+
+        let tls = request.tls
+        if let ca = tls.certificateAuthority { try easy.set(.caInfoBlob([UInt8](ca))) }
+        if let cert = tls.clientCertificate { try easy.set(.clientCertificateBlob([UInt8](cert))) }
+        if let key = tls.clientKey { try easy.set(.clientKeyBlob([UInt8](key))) }
+        if tls.insecureSkipVerify { try easy.set(.verifyPeer(false)) }
+        if let proxy = request.proxy { try easy.set(.proxy(proxy)) }
+    }
+
+    /// The response, once libcurl reports the transfer done with `CURLE_OK`.
+    func response() -> HTTPResponse {
+        var response = HTTPResponse(
+            status: easy.infoLong(CURLINFO_RESPONSE_CODE), headers: responseHeaders, body: Data(body))
+        let version: String
+        switch easy.infoLong(CURLINFO_HTTP_VERSION) {
+        case CURL_HTTP_VERSION_1_0: version = "1.0"
+        case CURL_HTTP_VERSION_1_1: version = "1.1"
+        case CURL_HTTP_VERSION_2_0: version = "2"
+        case CURL_HTTP_VERSION_3: version = "3"
+        default: version = ""
+        }
+        response.metrics = HTTPMetrics(
+            totalTime: .microseconds(easy.infoOff(CURLINFO_TOTAL_TIME_T)),
+            bytesSent: easy.infoLong(CURLINFO_REQUEST_SIZE) + easy.infoOff(CURLINFO_SIZE_UPLOAD_T),
+            bytesReceived: easy.infoLong(CURLINFO_HEADER_SIZE) + easy.infoOff(CURLINFO_SIZE_DOWNLOAD_T),
+            newConnections: easy.infoLong(CURLINFO_NUM_CONNECTS),
+            httpVersion: version)
+        return response
+    }
+
+    /// The transport error for a transfer that ended with `code`.
+    func failure(_ code: CURLcode) -> TransportError {
+        let detail = String(decoding: UnsafeRawBufferPointer(start: errorBuffer, count: strlen(errorBuffer)), as: UTF8.self)
+        var error = CurlErrorMapping.error(code: code, detail: detail, server: server)
+        // With TLS 1.3 a server that wants a client certificate rejects it after the handshake, and libcurl may only
+        // see the connection drop. Keep the code (a reset stays retryable) but say what is likely.
+        if error.code == .connectionReset, server.hasPrefix("https://"), job.request.tls.clientCertificate == nil,
+            responseHeaders.isEmpty
+        {
+            error.message += "; the server closed the TLS connection without answering: if it requires a client "
+                + "certificate, configure one (client-certificate/client-key, or an exec plugin that returns one)"
+        }
+        return error
+    }
+
+    /// `scheme://host:port` of a URL, without user info, path or query.
+    static func serverName(of url: String) -> String {
+        guard let c = URLComponents(string: url), let scheme = c.scheme, let host = c.host else { return "<invalid URL>" }
+        let port = c.port.map { ":\($0)" } ?? ""
+        return "\(scheme)://\(host.contains(":") ? "[\(host)]" : host)\(port)"
+    }
+
+    /// Appends body bytes (called from the write callback).
+    fileprivate func appendBody(_ buffer: UnsafeRawBufferPointer) { body.append(contentsOf: buffer) }
+
+    /// Records one header line (called from the header callback); a status line starts a new header block.
+    fileprivate func appendHeaderLine(_ buffer: UnsafeRawBufferPointer) {
+        let line = String(decoding: buffer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            responseHeaders = [:]
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        if let existing = responseHeaders[name] {
+            responseHeaders[name] = existing + ", " + value
+        } else {
+            responseHeaders[name] = value
+        }
+    }
+}
+
+@available(*, unavailable)
+extension CurlTransfer: Sendable {}
+
+/// CURLOPT_WRITEFUNCTION: non-capturing; the transfer comes back from userdata.
+private func curlWriteBody(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ user: UnsafeMutableRawPointer?) -> Int {
+    guard let ptr, let user else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+    transfer.appendBody(UnsafeRawBufferPointer(start: ptr, count: size * count))
+    return size * count
+}
+
+/// CURLOPT_HEADERFUNCTION: non-capturing; the transfer comes back from userdata.
+private func curlWriteHeader(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ user: UnsafeMutableRawPointer?) -> Int {
+    guard let ptr, let user else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+    transfer.appendHeaderLine(UnsafeRawBufferPointer(start: ptr, count: size * count))
+    return size * count
+}
