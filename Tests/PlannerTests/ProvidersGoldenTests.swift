@@ -179,6 +179,39 @@ import TestSupport
         }
     }
 
+    @Test func appMeshObjectsPrecedeThePrimary() async throws {
+        let s = PlannerScenario(provider: "appmesh:v1beta2")
+        let plan = await s.run()
+        let names = plan.writes.compactMap { w -> String? in
+            guard case .apply(let o) = w.action else { return nil }
+            return "\(Manifest(object: o).kind)/\(Manifest(object: o).name)"
+        }
+        let node = try #require(names.firstIndex(of: "VirtualNode/podinfo-primary"))
+        let primary = try #require(names.firstIndex(of: "Deployment/podinfo-primary"))
+        #expect(node < primary)
+        // With Istio the routes come last, after the primary is ready.
+        let istio = PlannerScenario(provider: "istio")
+        let first = await istio.run()
+        #expect(!first.writes.contains { w in
+            if case .apply(let o) = w.action { return Manifest(object: o).kind == "VirtualService" }
+            return false
+        })
+    }
+
+    @Test func knativeFinalizeHandsTrafficToTheLatestRevision() throws {
+        let c = Case(name: "x", provider: "knative", routes: Routes(primary: 100, canary: 0))
+        let ctx = Self.context(c)
+        let router = try #require(RouterFactory.router(for: "knative"))
+        let writes = router.finalize(ctx) { kind, name in ctx.object(kind: kind, name: name) }
+        guard case .patch(let ref, let patch)? = writes.first?.action else {
+            Issue.record("no patch: \(writes)")
+            return
+        }
+        #expect(ref.apiVersion == "serving.knative.dev/v1" && ref.name == "podinfo")
+        #expect(patch["metadata", "annotations", "flagger.app/primary-revision"] == .null)
+        #expect(patch["spec", "traffic"] == [["latestRevision": true, "percent": 100]])
+    }
+
     @Test func dependenciesNameTheUserObjects() {
         let nginx = PlannerFixtures.canary { c in c.spec.provider = "nginx"; ProviderFixtures.configure(&c, provider: "nginx") }
         let refs = PlanDependencies.refs(of: nginx, target: nil)
