@@ -1,0 +1,83 @@
+import Foundation
+import Planner
+import Resources
+import Testing
+import TestSupport
+
+/// Provider routers through the state machine on the in-memory cluster: A/B testing with NGINX annotations and
+/// App Mesh routes, Blue/Green with SMI (flagger-behaviour.md §2.4, §6.4, §6.5, §6.8).
+@Suite struct ProvidersScenarioTests {
+    /// The annotations of the canary Ingress as the last plan rendered it (server-side apply drops the keys a
+    /// manager stops sending; the in-memory cluster merges metadata, so the plan is the truth here).
+    static func annotations(_ s: PlannerScenario) -> [String: String] {
+        for plan in s.plans.reversed() {
+            for w in plan.writes.reversed() {
+                if case .apply(let o) = w.action, Manifest(object: o).kind == "Ingress", Manifest(object: o).name == "podinfo-canary" {
+                    return JSONValue.stringMap(o["metadata", "annotations"])
+                }
+            }
+        }
+        return [:]
+    }
+
+    @Test func nginxABTestingMovesTheHeaderAnnotations() async {
+        let s = PlannerScenario({ c in
+            ProviderFixtures.configure(&c, provider: "nginx")
+            c.spec.analysis?.iterations = 2
+            c.spec.analysis?.match = [["headers": ["x-canary": ["exact": "insider"]]]]
+        }, provider: "nginx")
+        s.cluster.put(ProviderFixtures.ingress())
+        await s.initialize()
+        #expect(s.phase == .initialized)
+        #expect(Self.annotations(s)["nginx.ingress.kubernetes.io/canary-weight"] == "0")
+        s.cluster.setImage("podinfo", "podinfo:6.0.1")
+        await s.run()
+        await s.run()
+        #expect(s.iterations == 1)
+        let ab = Self.annotations(s)
+        #expect(ab["nginx.ingress.kubernetes.io/canary-by-header"] == "x-canary")
+        #expect(ab["nginx.ingress.kubernetes.io/canary-by-header-value"] == "insider")
+        #expect(ab["nginx.ingress.kubernetes.io/canary-weight"] == nil)
+        for _ in 0..<8 where s.phase != .succeeded { await s.run() }
+        #expect(s.phase == .succeeded)
+        let done = Self.annotations(s)
+        #expect(done["nginx.ingress.kubernetes.io/canary-weight"] == "0")
+        #expect(done["nginx.ingress.kubernetes.io/canary-by-header"] == nil)
+        // The user's Ingress was never written.
+        #expect(s.plans.allSatisfy { p in !p.writes.contains { w in
+            if case .apply(let o) = w.action { return Manifest(object: o).kind == "Ingress" && Manifest(object: o).name == "podinfo" }
+            return false
+        } })
+    }
+
+    @Test func appMeshABTestingUsesTwoRoutes() async {
+        let s = PlannerScenario({ c in
+            c.spec.analysis?.iterations = 2
+            c.spec.analysis?.match = [["headers": ["x-canary": ["exact": "insider"]]]]
+        }, provider: "appmesh:v1beta2")
+        await s.initialize()
+        s.cluster.setImage("podinfo", "podinfo:6.0.1")
+        await s.run()
+        await s.run()
+        let routes = s.cluster.object("VirtualRouter", "podinfo")?["spec", "routes"]?.arrayValue ?? []
+        #expect(routes.map { $0["name"]?.stringValue ?? "" } == ["podinfo-a", "podinfo-b"])
+        #expect(routes.first?["httpRoute", "match", "headers"] == [["name": "x-canary", "match": ["exact": "insider"]]])
+        #expect(routes.first?["httpRoute", "action", "weightedTargets"]?.arrayValue?.first?["weight"] == 100)
+        #expect(routes.last?["httpRoute", "action", "weightedTargets"]?.arrayValue?.last?["weight"] == 100)
+    }
+
+    @Test func smiBlueGreenSwitchesAllTrafficBeforePromotion() async {
+        let s = PlannerScenario({ c in c.spec.analysis?.iterations = 2 }, provider: "linkerd")
+        await s.initialize()
+        s.cluster.setImage("podinfo", "podinfo:6.0.1")
+        var splits: [[String]] = []
+        for _ in 0..<8 where s.phase != .succeeded {
+            await s.run()
+            splits.append((s.cluster.object("TrafficSplit", "podinfo")?["spec", "backends"]?.arrayValue ?? [])
+                .map { $0["weight"]?.stringValue ?? "?" })
+        }
+        #expect(s.phase == .succeeded)
+        #expect(splits.contains(["100", "0"]))   // canary 100, primary 0 after the iterations
+        #expect(splits.last == ["0", "100"])
+    }
+}
