@@ -66,6 +66,30 @@ import TestSupport
         #expect(routes.last?["httpRoute", "action", "weightedTargets"]?.arrayValue?.last?["weight"] == 100)
     }
 
+    @Test func knativeWaitsForTheLatestRevisionAndRollsBackWhenItFails() async {
+        var ksvc = ProviderFixtures.knativeService()
+        ksvc.set("podinfo-00001", at: ["status", "latestCreatedRevisionName"])
+        ksvc.set("podinfo-00001", at: ["status", "latestReadyRevisionName"])
+        let c = PlannerFixtures.canary { c in c.spec.provider = "knative"; ProviderFixtures.configure(&c, provider: "knative") }
+        let s = PlannerScenario(canary: c, objects: [ksvc])
+        await s.run()
+        #expect(s.phase == .initialized)
+        // A new revision that is not ready yet: the analysis waits.
+        var next = s.cluster.object("Service", "podinfo") ?? .null
+        next.set("podinfo-00002", at: ["status", "latestCreatedRevisionName"])
+        s.cluster.put(next)
+        await s.run()
+        #expect(s.phase == .progressing)
+        let waiting = await s.run()
+        #expect(waiting.decision.contains("revision podinfo-00002 is not ready yet"), "\(waiting.decision)")
+        // The revision fails: rollback.
+        next.set([["type": "ConfigurationsReady", "status": "False", "message": "image pull failed"]], at: ["status", "conditions"])
+        s.cluster.put(next)
+        let failed = await s.run()
+        #expect(s.phase == .failed)
+        #expect(failed.decision.contains("revision podinfo-00002 failed: image pull failed"), "\(failed.decision)")
+    }
+
     @Test func smiBlueGreenSwitchesAllTrafficBeforePromotion() async {
         let s = PlannerScenario({ c in c.spec.analysis?.iterations = 2 }, provider: "linkerd")
         await s.initialize()

@@ -61,9 +61,9 @@ struct Advance {
             return
         }
         // Step 21: the target must be ready.
-        if let target = ctx.target {
-            let readiness = Readiness.of(target, threshold: canary.canaryReadyThreshold,
-                                         deadlineSeconds: canary.progressDeadlineSeconds, now: b.now)
+        if let readiness = ctx.target.map({ Readiness.of($0, threshold: canary.canaryReadyThreshold,
+                                                          deadlineSeconds: canary.progressDeadlineSeconds, now: b.now) })
+            ?? KnativeTarget.readiness(canary, service: ctx.targetService?.object) {
             switch readiness {
             case .ready: break
             case .waiting(let m):

@@ -39,6 +39,21 @@ enum KnativeTarget {
         return nil
     }
 
+    /// The readiness of the latest created revision, from the Knative Service's status (`nil` for other targets):
+    /// ready once it is also the latest ready revision; failed when the configuration reports it failed.
+    static func readiness(_ canary: Canary, service: JSONValue?) -> Readiness? {
+        guard isKnative(canary) else { return nil }
+        guard let latest = latestRevision(service) else { return .waiting("no revision has been created yet") }
+        if service?["status", "latestReadyRevisionName"]?.stringValue == latest { return .ready }
+        let failed = (service?["status", "conditions"]?.arrayValue ?? []).first {
+            $0["type"]?.stringValue == "ConfigurationsReady" && $0["status"]?.stringValue == "False"
+        }
+        if let failed {
+            return .failed("revision \(latest) failed: \(failed["message"]?.stringValue ?? failed["reason"]?.stringValue ?? "not ready")")
+        }
+        return .waiting("revision \(latest) is not ready yet")
+    }
+
     /// Promotion: the primary-revision annotation moves to the latest created revision (merge patch).
     static func promotion(_ canary: Canary, service: JSONValue?) -> PlannedWrite? {
         guard let latest = latestRevision(service) else { return nil }
