@@ -90,6 +90,21 @@ import TestSupport
         #expect(failed.decision.contains("revision podinfo-00002 failed: image pull failed"), "\(failed.decision)")
     }
 
+    @Test func aRouterRefusalBlocksInitialization() async {
+        // NGINX without its Ingress, and mirroring with a provider that cannot mirror.
+        let missing = PlannerScenario({ c in ProviderFixtures.configure(&c, provider: "nginx") }, provider: "nginx")
+        let mirror = PlannerScenario({ c in c.spec.analysis?.mirror = true; c.spec.analysis?.iterations = 5 }, provider: "contour")
+        for (s, message) in [(missing, "ingress podinfo.default get query error: not found"), (mirror, "traffic mirroring")] {
+            for _ in 0..<3 { await s.run() }
+            #expect(s.phase == .initializing)
+            #expect(s.eventMessages.filter { $0.contains(message) }.count == 2, "\(s.eventMessages)")
+        }
+        // Once the Ingress exists, initialization completes.
+        missing.cluster.put(ProviderFixtures.ingress())
+        await missing.run()
+        #expect(missing.phase == .initialized)
+    }
+
     @Test func smiBlueGreenSwitchesAllTrafficBeforePromotion() async {
         let s = PlannerScenario({ c in c.spec.analysis?.iterations = 2 }, provider: "linkerd")
         await s.initialize()

@@ -44,7 +44,10 @@ struct Tick {
         initializeServices(ctx)
         // App Mesh: the routing objects exist before the primary pods start (§6.8).
         let routesFirst = router is any RoutesBeforePrimary
-        if routesFirst { assertRoutes(ctx, router: router) }
+        if routesFirst, let refused = assertRoutes(ctx, router: router), initializing {
+            blocked(ctx, refused)
+            return
+        }
         // Step 8: metric providers.
         if initializing && !canary.skipsAnalysis {
             let r = await probe.isProviderAvailable(for: canary)
@@ -92,7 +95,11 @@ struct Tick {
         // Step 13: park the target.
         if initializing { scaleToZero(ctx, reason: "initialization: the primary serves the traffic") }
         // Step 14: routing objects at the status's weights (drift correction).
-        if !routesFirst { assertRoutes(ctx, router: router) }
+        if !routesFirst, let refused = assertRoutes(ctx, router: router), initializing {
+            // A router that cannot render (a missing Ingress, mirroring it cannot do) blocks initialization.
+            blocked(ctx, refused)
+            return
+        }
         // Step 15: Initialized.
         if initializing {
             b.syncStatus(ctx, phase: .initialized)
@@ -134,8 +141,10 @@ struct Tick {
                  "primary service \(canary.primaryServiceName) selects the primary pods")
     }
 
-    /// Re-asserts the routing objects at the routes the status records.
-    func assertRoutes(_ ctx: CanaryContext, router: any Router) {
+    /// Re-asserts the routing objects at the routes the status records. Returns the router's refusal, if any
+    /// (warned here unless the canary is initializing: then the caller blocks on it).
+    @discardableResult
+    func assertRoutes(_ ctx: CanaryContext, router: any Router) -> String? {
         let routes = b.observedRoutes
         let routeContext = RouteContext(canary: canary, cookies: SessionCookies(status: b.status),
                                         settings: ctx.settings, observed: ctx.input.observed)
@@ -143,8 +152,10 @@ struct Tick {
         case .success(let objects):
             for o in objects { b.ensure(o, "routes at the status's weights \(routes)") }
             b.assertedRoutes = routes
+            return nil
         case .failure(let e):
-            b.warn(e.message)
+            if !neverInitialized { b.warn(e.message) }
+            return e.message
         }
     }
 
