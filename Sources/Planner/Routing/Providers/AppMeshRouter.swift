@@ -21,11 +21,7 @@ struct AppMeshRouter: RoutesBeforePrimary {
         let nodes = [virtualNode(canary, primary: true, label: label, value: value),
                      virtualNode(canary, primary: false, label: label, value: value)]
         if legacy {
-            return .success(nodes + [legacyService(canary, name: "\(canary.apexName).\(canary.namespace)",
-                                                   routes: self.routes(canary, routes, headers: headers)),
-                                     legacyService(canary, name: "\(canary.apexName)-canary.\(canary.namespace)",
-                                                   routes: [route(canary, name: canary.apexName + "-canary", headers: [],
-                                                                  Routes(primary: 0, canary: 100), onlyCanary: true)])])
+            return AppMeshLegacy.objects(canary, routes: routes, headers: headers, gateway: gatewayAnnotations(canary))
         }
         let apexRoutes = self.routes(canary, routes, headers: headers)
         let canaryRoutes = [route(canary, name: canary.apexName + "-canary", headers: [], Routes(primary: 0, canary: 100),
@@ -55,25 +51,18 @@ struct AppMeshRouter: RoutesBeforePrimary {
         let host = "\(name).\(canary.namespace).svc.cluster.local"
         let portMapping: JSONValue = ["port": .int(listenerPort(canary)), "protocol": .string(protocolName(canary))]
         var spec: JSONValue
-        if legacy {
-            spec = ["listeners": [["portMapping": portMapping]], "serviceDiscovery": ["dns": ["hostName": .string(host)]]]
-            spec["meshName"] = .string(canary.spec.service.meshName ?? "")
-            let backends = (canary.spec.service.backends ?? []).map { b -> JSONValue in ["virtualService": ["virtualServiceName": .string(b)]] }
-            if !backends.isEmpty { spec["backends"] = .array(backends) }
-        } else {
-            let value = value + (primary ? "-primary" : "")
-            spec = ["listeners": [["portMapping": portMapping]],
-                    "serviceDiscovery": ["dns": ["hostname": .string(host + ".")]],
-                    "podSelector": ["matchLabels": .object(JSONObject([(label, .string(value))]))]]
-            let backends = (canary.spec.service.backends ?? []).map { b -> JSONValue in
-                if b.hasPrefix("arn:aws") { return ["virtualService": ["virtualServiceARN": .string(b)]] }
-                let parts = b.split(separator: ".").map(String.init)
-                var ref: JSONValue = ["name": .string(parts.first ?? b)]
-                if parts.count > 1 { ref["namespace"] = .string(parts[1]) }
-                return ["virtualService": ["virtualServiceRef": ref]]
-            }
-            if !backends.isEmpty { spec["backends"] = .array(backends) }
+        let value = value + (primary ? "-primary" : "")
+        spec = ["listeners": [["portMapping": portMapping]],
+                "serviceDiscovery": ["dns": ["hostname": .string(host + ".")]],
+                "podSelector": ["matchLabels": .object(JSONObject([(label, .string(value))]))]]
+        let backends = (canary.spec.service.backends ?? []).map { b -> JSONValue in
+            if b.hasPrefix("arn:aws") { return ["virtualService": ["virtualServiceARN": .string(b)]] }
+            let parts = b.split(separator: ".").map(String.init)
+            var ref: JSONValue = ["name": .string(parts.first ?? b)]
+            if parts.count > 1 { ref["namespace"] = .string(parts[1]) }
+            return ["virtualService": ["virtualServiceRef": ref]]
         }
+        if !backends.isEmpty { spec["backends"] = .array(backends) }
         return ["apiVersion": .string(apiVersion), "kind": "VirtualNode",
                 "metadata": ProviderSupport.metadata(canary, name: name), "spec": spec]
     }
@@ -141,17 +130,6 @@ struct AppMeshRouter: RoutesBeforePrimary {
         ["apiVersion": .string(apiVersion), "kind": "VirtualService",
          "metadata": ProviderSupport.metadata(canary, name: name, extraAnnotations: gateway ? gatewayAnnotations(canary) : [:]),
          "spec": ["provider": ["virtualRouter": ["virtualRouterRef": ["name": .string(name)]]]]]
-    }
-
-    func legacyService(_ canary: Canary, name: String, routes: [JSONValue]) -> JSONValue {
-        let extra = name.hasPrefix(canary.apexName + ".") ? gatewayAnnotations(canary) : [:]
-        return ["apiVersion": .string(apiVersion), "kind": "VirtualService",
-                "metadata": ProviderSupport.metadata(canary, name: name, extraAnnotations: extra),
-                "spec": ["meshName": .string(canary.spec.service.meshName ?? ""),
-                         "virtualRouter": ["name": .string(name.replacingOccurrences(of: ".", with: "-") + "-router"),
-                                           "listeners": [["portMapping": ["port": .int(listenerPort(canary)),
-                                                                          "protocol": .string(protocolName(canary))]]]],
-                         "routes": .array(routes)]]
     }
 
     func observedRoutes(_ ctx: RouteContext, observed: (String, String) -> JSONValue?) -> Routes? {
