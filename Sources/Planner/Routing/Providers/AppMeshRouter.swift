@@ -52,7 +52,11 @@ struct AppMeshRouter: RoutesBeforePrimary {
         let portMapping: JSONValue = ["port": .int(listenerPort(canary)), "protocol": .string(protocolName(canary))]
         var spec: JSONValue
         let value = value + (primary ? "-primary" : "")
-        spec = ["listeners": [["portMapping": portMapping]],
+        var listener: JSONValue = ["portMapping": portMapping]
+        if let t = canary.spec.service.timeout, let ms = Self.milliseconds(t) {
+            listener["timeout"] = [protocolName(canary): ["perRequest": ["unit": "ms", "value": .int(ms)]]]
+        }
+        spec = ["listeners": [listener],
                 "serviceDiscovery": ["dns": ["hostname": .string(host + ".")]],
                 "podSelector": ["matchLabels": .object(JSONObject([(label, .string(value))]))]]
         let backends = (canary.spec.service.backends ?? []).map { b -> JSONValue in
@@ -88,13 +92,16 @@ struct AppMeshRouter: RoutesBeforePrimary {
         if !legacy, let t = service.timeout, let ms = Self.milliseconds(t) {
             http["timeout"] = ["perRequest": ["unit": "ms", "value": .int(ms)]]
         }
-        if !legacy, let r = service.retries, let attempts = r["attempts"]?.intValue {
-            var policy: JSONValue = ["maxRetries": .int(attempts),
-                                     "perRetryTimeout": ["unit": "ms", "value": .int(Self.milliseconds(r["perTryTimeout"]?.stringValue ?? "") ?? 5000)]]
+        if !legacy, let r = service.retries {
+            // Defaults as Flagger: one retry, 250ms per try, on gateway errors.
+            let attempts = r["attempts"]?.intValue ?? 0
+            var policy: JSONValue = ["maxRetries": .int(attempts > 0 ? attempts : 1),
+                                     "perRetryTimeout": ["unit": "ms", "value": .int(Self.milliseconds(r["perTryTimeout"]?.stringValue ?? "") ?? 250)]]
             let on = (r["retryOn"]?.stringValue ?? "").split(separator: ",").map { $0.trimmingWhitespace }
             let httpEvents = on.filter { ["server-error", "gateway-error", "client-error", "stream-error"].contains($0) }
             let tcpEvents = on.filter { $0 == "connection-error" }
-            policy["httpRetryEvents"] = .array((httpEvents.isEmpty ? ["server-error", "gateway-error"] : httpEvents).map(JSONValue.string))
+            // connection-error is a TCP event in the v1beta2 schema (httpRetryEvents is an enum without it).
+            policy["httpRetryEvents"] = .array((httpEvents.isEmpty ? ["gateway-error"] : httpEvents).map(JSONValue.string))
             if !tcpEvents.isEmpty { policy["tcpRetryEvents"] = .array(tcpEvents.map(JSONValue.string)) }
             http["retryPolicy"] = policy
         }
