@@ -212,6 +212,16 @@ import TestSupport
         #expect(patch["spec", "traffic"] == [["latestRevision": true, "percent": 100]])
     }
 
+    @Test func skipperPutsItsPredicateFirst() throws {
+        var ingress = ProviderFixtures.ingress(annotations: ["zalando.org/skipper-predicate": "Host(/^app/) && False()"])
+        ingress.set("podinfo", at: ["metadata", "name"])
+        var ctx = Self.context(Case(name: "x", provider: "skipper", routes: Routes(primary: 90, canary: 10)))
+        ctx.observed = [Manifest(object: ingress).ref: ingress]
+        let router = try #require(RouterFactory.router(for: "skipper"))
+        let objects = try router.desiredObjects(ctx, routes: Routes(primary: 90, canary: 10)).get()
+        #expect(objects.first?["metadata", "annotations", "zalando.org/skipper-predicate"] == "Weight(100) && Host(/^app/)")
+    }
+
     @Test func dependenciesNameTheUserObjects() {
         let nginx = PlannerFixtures.canary { c in c.spec.provider = "nginx"; ProviderFixtures.configure(&c, provider: "nginx") }
         let refs = PlanDependencies.refs(of: nginx, target: nil)

@@ -31,8 +31,8 @@ struct SkipperRouter: RouterDependencies {
             .object(JSONObject([(canary.primaryServiceName, .int(Int64(routes.primary))),
                                 (canary.canaryServiceName, .int(Int64(routes.canary)))])),
             options: JSONWriter.Options(sortedKeys: true, pretty: false))
-        let existing = annotations[Self.predicate].map { $0 + " && " } ?? ""
-        annotations[Self.predicate] = existing + (routes.canary == 0 ? "False()" : "Weight(100)")
+        annotations[Self.predicate] = Self.insert(routes.canary == 0 ? "False()" : "Weight(100)",
+                                                  into: annotations[Self.predicate] ?? "")
         let spec = IngressSupport.spec(source) { path in
             guard path["backend", "service", "name"]?.stringValue == canary.apexName else { return [path] }
             var primary = path, canaryPath = path
@@ -46,6 +46,13 @@ struct SkipperRouter: RouterDependencies {
                                                                  labels: JSONValue.stringMap(source["metadata", "labels"]),
                                                                  annotations: annotations, owner: canary),
                           "spec": spec]])
+    }
+
+    /// The routing predicate first, then the user's predicates without an earlier `Weight(100)` / `False()`.
+    static func insert(_ predicate: String, into raw: String) -> String {
+        let others = raw.split(separator: "&&").map { $0.trimmingWhitespace }
+            .filter { !$0.isEmpty && $0 != "Weight(100)" && $0 != "False()" }
+        return ([predicate] + others).joined(separator: " && ")
     }
 
     func observedRoutes(_ ctx: RouteContext, observed: (String, String) -> JSONValue?) -> Routes? {
