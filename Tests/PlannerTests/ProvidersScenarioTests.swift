@@ -37,7 +37,7 @@ import TestSupport
         let ab = Self.annotations(s)
         #expect(ab["nginx.ingress.kubernetes.io/canary-by-header"] == "x-canary")
         #expect(ab["nginx.ingress.kubernetes.io/canary-by-header-value"] == "insider")
-        #expect(ab["nginx.ingress.kubernetes.io/canary-weight"] == nil)
+        #expect(ab["nginx.ingress.kubernetes.io/canary-weight"] == "0")
         for _ in 0..<8 where s.phase != .succeeded { await s.run() }
         #expect(s.phase == .succeeded)
         let done = Self.annotations(s)

@@ -23,6 +23,8 @@ struct NGINXRouter: RouterDependencies {
         annotations.merge(GeneratedMetadata.fluxAnnotations) { _, b in b }
         annotations[prefix + "/canary"] = "true"
         if routes.canary > 0 && ProviderSupport.isAB(canary) {
+            // As Flagger leaves it: the weight stays "0", the header/cookie rules select the canary.
+            annotations[prefix + "/canary-weight"] = "0"
             for (key, match) in ProviderSupport.abHeaders(canary) {
                 if key == "cookie" {
                     annotations[prefix + "/canary-by-cookie"] = match["exact"]?.stringValue ?? ""
