@@ -60,6 +60,7 @@ let package = Package(
         .target(
             name: "Sandbox",
             dependencies: ["Resources", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"],
             swiftSettings: strict),
         // The command-line tool: the only place that reads the environment, bootstraps logging and exits.
         .executableTarget(
@@ -80,7 +81,8 @@ let package = Package(
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "TestSupport"], resources: [.copy("Golden")]),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "TestSupport"]),
+        .testTarget(
+            name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],

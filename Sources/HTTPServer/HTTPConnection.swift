@@ -6,6 +6,8 @@ struct HTTPConnection {
     struct Limits {
         var maxHeaderBytes = 64 * 1024
         var maxBodyBytes = 64 * 1024 * 1024
+        /// How long a keep-alive connection may sit idle between requests (milliseconds).
+        var idleMilliseconds: Int32 = 120_000
     }
 
     /// A request that cannot be parsed; answered with `status` and the connection closed.
@@ -82,6 +84,9 @@ struct HTTPConnection {
             if buffer.count - start > limits.maxHeaderBytes {
                 throw ParseFailure(status: 431, message: "request head too large")
             }
+            if buffer.count == start && !Socket.waitReadable(fd, milliseconds: limits.idleMilliseconds) {
+                return nil  // idle keep-alive connection: close it
+            }
             if Socket.receive(fd, into: &buffer, count: 16 * 1024) == 0 {
                 if buffer.count > start { throw ParseFailure(status: 400, message: "truncated request head") }
                 return nil
@@ -157,6 +162,19 @@ struct HTTPConnection {
             body += try readExactly(size)
             guard try readLine().isEmpty else { throw ParseFailure(status: 400, message: "missing CRLF after chunk") }
         }
+    }
+
+    /// Writes a streamed response: the head, the producer's chunks, the last chunk.
+    func writeStream(_ response: HTTPServerResponse, produce: (HTTPResponseWriter) -> Void, stopped: @escaping @Sendable () -> Bool) {
+        var head = "HTTP/1.1 \(response.status) \(HTTPServerResponse.reasonPhrase(response.status))\r\n"
+        let framing: Set<String> = ["content-length", "connection", "transfer-encoding"]
+        for (name, value) in response.headers where !framing.contains(name.lowercased()) {
+            head += "\(name): \(value)\r\n"
+        }
+        head += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        guard Socket.sendAll(fd, Array(head.utf8)) else { return }
+        produce(HTTPResponseWriter(fd: fd, stopped: stopped))
+        _ = Socket.sendAll(fd, Array("0\r\n\r\n".utf8))
     }
 
     /// Writes a response; false when the peer is gone.

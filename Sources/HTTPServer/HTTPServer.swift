@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -23,6 +24,8 @@ public final class HTTPServer: Sendable {
     private let handler: HTTPServerHandler
     private let state = Mutex(State())
     private let idle = NSCondition()
+    /// Signalled by the accept thread once it has closed the listener.
+    private let acceptDone = DispatchSemaphore(value: 0)
 
     private struct State {
         var stopped = false
@@ -31,8 +34,15 @@ public final class HTTPServer: Sendable {
         var served = 0
     }
 
-    /// Starts listening on 127.0.0.1:`port` (0 picks a free port) and serving with `handler`.
-    public init(port: UInt16 = 0, backlog: Int32 = 128, handler: @escaping HTTPServerHandler) throws(HTTPServerError) {
+    private let idleTimeout: Double
+
+    /// Starts listening on 127.0.0.1:`port` (0 picks a free port) and serving with `handler`; keep-alive
+    /// connections idle for `idleTimeout` seconds are closed.
+    public init(
+        port: UInt16 = 0, backlog: Int32 = 128, idleTimeout: Double = 120,
+        handler: @escaping HTTPServerHandler
+    ) throws(HTTPServerError) {
+        self.idleTimeout = idleTimeout
         let (fd, bound) = try Socket.listen(port: port, backlog: backlog)
         self.listener = fd
         self.port = bound
@@ -64,10 +74,10 @@ public final class HTTPServer: Sendable {
             return true
         }
         if first {
-            // Only wake the accept loop here; it closes the listener itself when it exits. Closing the number
-            // here would let a concurrently looping accept() run on a reused descriptor (another server's
-            // listener) and steal, then drop, that server's connection.
+            // Only the accept thread closes the listener, after accept() returns: closing it here would let the
+            // number be reused by another socket that the accept thread would then accept connections from.
             Socket.shutdownBoth(listener)
+            _ = acceptDone.wait(timeout: .now() + min(timeout, 2))
         }
         let deadline = Date().addingTimeInterval(timeout)
         idle.lock()
@@ -82,7 +92,10 @@ public final class HTTPServer: Sendable {
     }
 
     private func acceptLoop() {
-        defer { close(listener) }
+        defer {
+            close(listener)
+            acceptDone.signal()
+        }
         while true {
             guard let (fd, peer) = Socket.accept(listener) else { return }
             let admitted = state.withLock { s -> Bool in
@@ -92,18 +105,19 @@ public final class HTTPServer: Sendable {
                 return true
             }
             guard admitted else {
-                close(fd)
+                Socket.reset(fd)
                 return
             }
             let thread = Thread { [self] in
-                serve(HTTPConnection(fd: fd, peer: peer))
+                var limits = HTTPConnection.Limits()
+                limits.idleMilliseconds = Int32(min(max(idleTimeout, 0.01), 86_400) * 1000)
+                serve(HTTPConnection(fd: fd, peer: peer, limits: limits))
                 idle.lock()
                 state.withLock { $0.threads -= 1 }
                 idle.broadcast()
                 idle.unlock()
             }
             thread.name = "HTTPServer.connection:\(peer)"
-            thread.stackSize = 1 << 20
             thread.start()
         }
     }
@@ -139,6 +153,11 @@ public final class HTTPServer: Sendable {
                 release(fd, reset: false)
                 return
             case .respond:
+                if let stream = response.stream, request.method != "HEAD" {
+                    connection.writeStream(response, produce: stream.produce, stopped: { [weak self] in self?.isStopped ?? true })
+                    release(fd, reset: false)
+                    return
+                }
                 let keepAlive = Self.wantsKeepAlive(request) && !response.closeConnection && !isStopped
                 guard connection.write(response, forHead: request.method == "HEAD", keepAlive: keepAlive),
                     keepAlive

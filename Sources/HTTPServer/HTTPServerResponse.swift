@@ -20,6 +20,9 @@ public struct HTTPServerResponse: Sendable {
     public var disposition: Disposition
     /// Close the connection after this response even if the client asked for keep-alive.
     public var closeConnection: Bool
+    /// When set, the body is streamed with chunked transfer encoding instead of `body`: the closure runs on the
+    /// connection's thread after the head is sent, writing chunks until it returns (watch streams, long polls).
+    public var stream: HTTPResponseStream?
 
     /// A normal response.
     public init(
@@ -31,6 +34,7 @@ public struct HTTPServerResponse: Sendable {
         self.body = body
         self.disposition = .respond
         self.closeConnection = closeConnection
+        self.stream = nil
     }
 
     /// A UTF-8 text response with the given content type.
@@ -43,6 +47,16 @@ public struct HTTPServerResponse: Sendable {
     /// A JSON response from already-encoded bytes.
     public static func json(_ bytes: [UInt8], status: Int = 200) -> HTTPServerResponse {
         HTTPServerResponse(status: status, headers: [("Content-Type", "application/json")], body: bytes)
+    }
+
+    /// A streamed (chunked) response; the connection closes when `produce` returns.
+    public static func streaming(
+        status: Int = 200, headers: [(name: String, value: String)] = [],
+        _ produce: @escaping @Sendable (HTTPResponseWriter) -> Void
+    ) -> HTTPServerResponse {
+        var r = HTTPServerResponse(status: status, headers: headers, closeConnection: true)
+        r.stream = HTTPResponseStream(produce: produce)
+        return r
     }
 
     /// Holds the connection without answering (fault injection).
@@ -98,6 +112,32 @@ public struct HTTPServerResponse: Sendable {
         default: return "Status \(status)"
         }
     }
+}
+
+/// The producer of a streamed response body.
+public struct HTTPResponseStream: Sendable {
+    /// Writes the body's chunks; the response ends when it returns.
+    public let produce: @Sendable (HTTPResponseWriter) -> Void
+
+    /// Wraps a producer.
+    public init(produce: @escaping @Sendable (HTTPResponseWriter) -> Void) { self.produce = produce }
+}
+
+/// Writes the chunks of a streamed response.
+public struct HTTPResponseWriter: Sendable {
+    let fd: Int32
+    let stopped: @Sendable () -> Bool
+
+    /// Sends one chunk; false when the client went away or the server is stopping (stop producing then).
+    public func write(_ bytes: [UInt8]) -> Bool {
+        guard !bytes.isEmpty else { return isOpen }
+        guard !stopped() else { return false }
+        let head = Array((String(bytes.count, radix: 16) + "\r\n").utf8)
+        return Socket.sendAll(fd, head + bytes + [13, 10])
+    }
+
+    /// Whether the client is still connected and the server still running.
+    public var isOpen: Bool { !stopped() && !Socket.peerClosed(fd) }
 }
 
 /// Handles one request on the connection's own thread; it may block (it only delays that connection).

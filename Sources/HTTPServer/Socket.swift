@@ -101,6 +101,16 @@ enum Socket {
         return r != 0
     }
 
+    /// Whether the peer has closed its side (readable with zero bytes pending), without consuming data.
+    static func peerClosed(_ fd: Int32) -> Bool {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, 0) > 0 else { return false }
+        if p.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return true }
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+    }
+
     /// Closes with `SO_LINGER` 0 so the peer receives RST instead of FIN.
     static func reset(_ fd: Int32) {
         var l = linger(l_onoff: 1, l_linger: 0)

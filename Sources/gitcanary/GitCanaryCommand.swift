@@ -10,6 +10,7 @@ struct GitCanaryCommand: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self,
             StatusCommand.self,
+            SandboxCommand.self,
         ]
     )
 }

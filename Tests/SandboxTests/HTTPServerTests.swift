@@ -51,7 +51,7 @@ struct HTTPServerTests {
         defer { server.stop() }
         let two = try SandboxProcessRunner.run(
             curl, ["-sS", "-v", "\(server.baseURL)/one", "\(server.baseURL)/two"])
-        #expect(two.stdout == "GET /one q=- len=0 body=GET /two q=- len=0 body=")
+        #expect(two.stdout == "GET /one q=- len=0 body=GET /two q=- len=0 body=", "\(two.stderr)")
         #expect(two.stderr.contains("Re-using existing connection") || two.stderr.contains("Reusing existing"))
         let closing = try SandboxProcessRunner.run(
             curl, ["-sS", "-v", "-H", "Connection: close", "\(server.baseURL)/one", "\(server.baseURL)/two"])
@@ -87,6 +87,29 @@ struct HTTPServerTests {
         #expect(server.openConnections == 0)
         let after = try SandboxProcessRunner.run(curl, ["-sS", "-m", "2", "\(server.baseURL)/"])
         #expect(after.status == 7)  // CURLE_COULDNT_CONNECT: the listener is closed
+    }
+
+    @Test("streamed responses arrive chunk by chunk; idle keep-alive connections are closed")
+    func streamingAndIdle() throws {
+        let server = try HTTPServer(idleTimeout: 0.3) { request in
+            guard request.path == "/stream" else { return .text("x") }
+            return .streaming(headers: [("Content-Type", "text/plain")]) { writer in
+                for i in 0..<3 {
+                    guard writer.write(Array("line \(i)\n".utf8)) else { return }
+                    usleep(20_000)
+                }
+            }
+        }
+        defer { server.stop() }
+        let streamed = try SandboxProcessRunner.run(curl, ["-sS", "-v", "\(server.baseURL)/stream"])
+        #expect(streamed.stdout == "line 0\nline 1\nline 2\n")
+        #expect(streamed.stderr.contains("Transfer-Encoding: chunked"))
+        let fd = try Self.connect(port: server.port)
+        defer { close(fd) }
+        let started = Date()
+        var byte: UInt8 = 0
+        #expect(recv(fd, &byte, 1, 0) == 0)  // the server closes the idle connection
+        #expect(Date().timeIntervalSince(started) < 3)
     }
 
     @Test("malformed requests get 400 and the connection closes")
