@@ -11,6 +11,7 @@ struct GitCanaryCommand: AsyncParsableCommand {
             ValidateCommand.self,
             StatusCommand.self,
             SandboxCommand.self,
+            SourceCommand.self,
         ]
     )
 }
