@@ -74,7 +74,7 @@ let package = Package(
         // Test support: fixtures, temp Git repos, process helpers, loopback receivers. Never linked into the product.
         .target(
             name: "TestSupport",
-            dependencies: ["Resources", "HTTPServer", "Sandbox", "KubeAPI"],
+            dependencies: ["Resources", "HTTPServer", "Sandbox", "KubeAPI", "Planner"],
             swiftSettings: strict),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
@@ -83,6 +83,9 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "TestSupport"], resources: [.copy("Golden")]),
         .testTarget(
             name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PlannerTests", dependencies: ["Planner", "TestSupport"], resources: [.copy("Golden"), .copy("Fixtures")]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "TestSupport"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],

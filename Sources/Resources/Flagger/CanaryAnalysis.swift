@@ -133,4 +133,19 @@ public struct SessionAffinity: Sendable, Hashable, Codable {
     public var sameSite: String?
     /// Secure flag.
     public var secure: Bool?
+
+    /// Creates session affinity settings.
+    public init(cookieName: String, primaryCookieName: String? = nil, domain: String? = nil, httpOnly: Bool? = nil,
+                maxAge: Int? = nil, partitioned: Bool? = nil, path: String? = nil, sameSite: String? = nil,
+                secure: Bool? = nil) {
+        self.cookieName = cookieName
+        self.primaryCookieName = primaryCookieName
+        self.domain = domain
+        self.httpOnly = httpOnly
+        self.maxAge = maxAge
+        self.partitioned = partitioned
+        self.path = path
+        self.sameSite = sameSite
+        self.secure = secure
+    }
 }

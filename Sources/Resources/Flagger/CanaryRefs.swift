@@ -40,6 +40,11 @@ public struct ScalerReplicas: Sendable, Hashable, Codable {
     public var minReplicas: Int?
     /// Maximum replicas of the primary's autoscaler.
     public var maxReplicas: Int?
+    /// Creates bounds.
+    public init(minReplicas: Int? = nil, maxReplicas: Int? = nil) {
+        self.minReplicas = minReplicas
+        self.maxReplicas = maxReplicas
+    }
 }
 
 /// `spec.upstreamRef` (Gloo) and references with an optional namespace.

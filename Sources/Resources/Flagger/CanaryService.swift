@@ -71,6 +71,11 @@ public struct CustomMetadata: Sendable, Hashable, Codable {
     public var labels: [String: String]?
     /// Annotations.
     public var annotations: [String: String]?
+    /// Creates metadata.
+    public init(labels: [String: String]? = nil, annotations: [String: String]? = nil) {
+        self.labels = labels
+        self.annotations = annotations
+    }
 }
 
 /// `service.unmanagedMetadata`: keys to preserve on generated services.

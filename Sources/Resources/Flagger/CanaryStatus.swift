@@ -102,12 +102,17 @@ public struct FailedRevisionRecord: Sendable, Hashable, Codable {
     public var failedAt: Date?
     /// Why.
     public var reason: String?
+    /// The `gitcanary.dev/retry` value that already re-admitted this revision once (so a retry annotation left in
+    /// place does not loop: set a new value, e.g. a longer prefix, to retry again).
+    public var retriedBy: String?
     /// Creates a record.
-    public init(specHash: String, commit: String? = nil, failedAt: Date? = nil, reason: String? = nil) {
+    public init(specHash: String, commit: String? = nil, failedAt: Date? = nil, reason: String? = nil,
+                retriedBy: String? = nil) {
         self.specHash = specHash
         self.commit = commit
         self.failedAt = failedAt
         self.reason = reason
+        self.retriedBy = retriedBy
     }
 }
 

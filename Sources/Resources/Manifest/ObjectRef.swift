@@ -1,5 +1,5 @@
 /// Identifies a Kubernetes object: group/version, kind, namespace and name.
-public struct ObjectRef: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct ObjectRef: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// `apiVersion` as written, e.g. `apps/v1` or `v1`.
     public var apiVersion: String
     /// The kind, e.g. `Deployment`.
