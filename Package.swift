@@ -80,12 +80,10 @@ let package = Package(
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner", "TestSupport"], resources: [.copy("Golden")]),
-        .testTarget(
-            name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PlannerTests", dependencies: ["Planner", "TestSupport"], resources: [.copy("Golden"), .copy("Fixtures")]),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "TestSupport"]),
+        .testTarget(
+            name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
