@@ -141,7 +141,12 @@ struct Advance {
                 var r = await tick.probe.call(webhook: hook, of: canary, phase: .progressing, checksum: b.checksum, at: b.now)
                 if r.name.isEmpty { r.name = hook.name }
                 b.record(r)
-                if r.verdict == .fail || r.verdict == .hold {
+                if r.verdict == .hold {
+                    // Not done (the run's budget ended): not a failed check; the next run asks again.
+                    b.decide("holding at weight \(weight): pre-rollout hook \(hook.name) not done: \(r.message)")
+                    return
+                }
+                if r.verdict == .fail {
                     b.warn("Halt \(ctx.name) advancement pre-rollout check \(hook.name) failed \(r.message)")
                     countFailure("pre-rollout hook \(hook.name) failed: \(r.message)")
                     return
@@ -150,6 +155,11 @@ struct Advance {
             }
         } else {
             if let (hook, r) = await tick.callHooks(.rollout, phase: .progressing) {
+                if r.verdict == .hold {
+                    // Not done (the run's budget ended): not a failed check; the next run asks again.
+                    b.decide("holding at weight \(weight): webhook \(hook.name) not done: \(r.message)")
+                    return
+                }
                 b.warn("Halt \(ctx.name) advancement external check \(hook.name) failed \(r.message)")
                 countFailure("webhook \(hook.name) failed: \(r.message)")
                 return
