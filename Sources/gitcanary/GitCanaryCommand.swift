@@ -12,6 +12,12 @@ struct GitCanaryCommand: AsyncParsableCommand {
             StatusCommand.self,
             SandboxCommand.self,
             SourceCommand.self,
+            ReconcileCommand.self,
+            PlanCommand.self,
+            GateCommand.Approve.self,
+            GateCommand.Reject.self,
+            GateCommand.Retry.self,
+            DemoCommand.self,
         ]
     )
 }
