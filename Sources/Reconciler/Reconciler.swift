@@ -149,13 +149,15 @@ public struct Reconciler: Sendable {
         if syncPlan.hasWrites {
             let applier = SyncApplier(client: client, options: SyncApplierOptions(definitionTimeout: options.definitionTimeout), logger: logger)
             report.changeSet = await applier.apply(syncPlan, sync: syncOptions)
-            do {
-                snapshot = try await observer.observe(namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner)
-                works = await context.precheck(snapshot)
-            } catch {
-                report.errors.append("observe canaries after the sync: \(error.description)")
-                works = []
-            }
+        }
+        // Observe the canaries again under the Lease: the sync may have changed them, and a run that held the Lease
+        // before this one may have advanced them (its step must not be taken twice).
+        do {
+            snapshot = try await observer.observe(namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner)
+            works = await context.precheck(snapshot)
+        } catch {
+            report.errors.append("observe canaries under the Lease: \(error.description)")
+            works = []
         }
         let analyzer = Analyzer(
             client: environment.http, configuration: options.analysis,
