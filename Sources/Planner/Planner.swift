@@ -37,6 +37,17 @@ public enum Planner {
         return plan
     }
 
+    /// When a canary's next step is due and its estimated promotion time, from its status alone (for `status`,
+    /// which does not plan). Both `nil` for phases without an interval (idle, waiting for a rollout approval).
+    public static func timing(of canary: Canary) -> (nextDue: Date?, eta: Date?) {
+        let s = canary.status ?? CanaryStatus()
+        guard Tick.gatedPhases.contains(s.phase ?? .none),
+              let last = s.lastStepTime ?? s.lastTransitionTime else { return (nil, nil) }
+        let due = last.addingTimeInterval(canary.intervalSeconds)
+        let eta = due.addingTimeInterval(Double(max(0, remainingSteps(canary, s) - 1)) * canary.intervalSeconds)
+        return (due, eta)
+    }
+
     /// Steps left until Succeeded when every check passes (for the ETA).
     static func remainingSteps(_ canary: Canary, _ s: CanaryStatus) -> Int {
         let promotionSteps: Int = {

@@ -106,6 +106,20 @@ struct CurlHTTPClientTests {
         #expect(String(decoding: empty.body, as: UTF8.self).contains(#""method":"POST""#))
     }
 
+    @Test func observerHearsEveryExchangeWithoutPaths() async throws {
+        let server = try HTTPServer(handler: Self.echo)
+        defer { server.stop() }
+        let seen = Mutex<[HTTPExchange]>([])
+        let http = try CurlHTTPClient(observer: { e in seen.withLock { $0.append(e) } })
+        _ = try await http.send(HTTPRequest(url: server.baseURL + "/services/T000/B000/secret-path?token=x"))
+        _ = try? await http.send(HTTPRequest(url: "http://127.0.0.1:\(LoopbackPorts.free())/", timeout: .seconds(5)))
+        let all = seen.withLock { $0 }
+        #expect(all.count == 2)
+        #expect(all.first?.status == 200 && all.first?.server == server.baseURL && all.first?.metrics.bytesReceived ?? 0 > 0)
+        #expect(all.last?.failure == .couldNotConnect)
+        #expect(!"\(all)".contains("secret-path") && !"\(all)".contains("token"))
+    }
+
     @Test func largeBodiesBothWays() async throws {
         let server = try HTTPServer { r in .json(r.body) }
         defer { server.stop() }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import KubeAPI
 import Resources
 import Testing
@@ -62,5 +63,23 @@ struct ErrorAndRetryPolicyTests {
         #expect(s.causes == [KubeStatus.Cause(reason: "FieldValueInvalid", message: "Invalid value: -1", field: "spec.replicas")])
         #expect(s.retryAfterSeconds == 3)
         #expect(KubeStatus(["kind": "Pod"]) == nil)
+    }
+}
+
+@Suite("server clock and Retry-After parsing")
+struct HTTPDateTests {
+    @Test func retryAfterInBothForms() async throws {
+        let server = try HTTPServer { r in
+            let header = r.path == "/seconds" ? "7" : "Sun, 22 Nov 2026 00:00:09 GMT"
+            return HTTPServerResponse(status: 429, headers: [("Retry-After", header), ("Date", "Sun, 22 Nov 2026 00:00:00 GMT")])
+        }
+        defer { server.stop() }
+        let kube = KubeClient(configuration: KubeClientConfiguration(server: server.baseURL), http: try CurlHTTPClient(), retry: .none)
+        let seconds = await #expect(throws: KubeAPIError.self) { try await kube.get(path: "/seconds") }
+        #expect(seconds?.retryAfter == .seconds(7))
+        #expect(seconds?.isTooManyRequests == true)
+        let date = await #expect(throws: KubeAPIError.self) { try await kube.get(path: "/date") }
+        #expect(date?.retryAfter == .seconds(9))
+        #expect(kube.serverClock.firstResponseDate == Date(timeIntervalSince1970: 1_795_305_600))
     }
 }

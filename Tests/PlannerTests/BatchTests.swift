@@ -203,15 +203,43 @@ import TestSupport
     @Test func onNoDataHoldNeitherCountsNorAdvances() async {
         let s = await Self.progressing()
         await s.run()
+        let before = s.cluster.canary.status
         s.probe.script(metric: "request-success-rate", [.hold, .hold])
-        let p = await s.run()
+        let p = await s.run(advance: 5)
         #expect(s.weight == 10)
-        #expect(s.cluster.canary.status?.failedChecks ?? 0 == 0)
-        #expect(p.statusUpdate?.lastStepTime == p.statusUpdate?.lastTransitionTime)
-        #expect(p.decision.contains("onNoData: hold"))
-        await s.run()
+        #expect(p.statusUpdate == nil)
+        #expect(p.events.isEmpty && p.alerts.isEmpty)
+        #expect(p.changes.isEmpty)
+        #expect(p.checks.last?.verdict == .hold)
+        #expect(p.decision.hasPrefix("not done: holding at weight 10: request-success-rate"))
+        #expect(s.cluster.canary.status == before)
+        // Still due: the next run asks again at once.
+        await s.run(advance: 5)
+        #expect(s.weight == 10)
         await s.run()
         #expect(s.weight == 20)
+        #expect(s.cluster.canary.status?.failedChecks == 0)
+    }
+
+    @Test func hookNotDoneDropsTheStep() async {
+        let s = await Self.progressing { c in
+            c.spec.analysis?.webhooks = [PlannerFixtures.hook("load", nil), PlannerFixtures.hook("promo", "confirm-promotion")]
+            c.spec.analysis?.stepWeight = 50
+        }
+        await s.run()
+        #expect(s.weight == 50)
+        s.probe.script(hook: "load", [.hold])
+        let p = await s.run(advance: 1)
+        #expect(p.statusUpdate == nil && p.events.isEmpty)
+        #expect(p.decision.hasPrefix("not done: webhook load"))
+        // A confirm-promotion hook that was not done does not put the canary in WaitingPromotion.
+        s.probe.script(hook: "promo", [.hold])
+        let q = await s.run(advance: 1)
+        #expect(s.phase == .progressing)
+        #expect(q.statusUpdate == nil && q.alerts.isEmpty)
+        #expect(q.decision.hasPrefix("not done: confirm-promotion hook promo"))
+        await s.run()
+        #expect(s.phase == .promoting)
     }
 
     @Test func checkRecordIsBounded() async {

@@ -222,3 +222,37 @@ import TestSupport
         #expect(full == partial)
     }
 }
+
+/// The plan is a deterministic, codable value.
+@Suite struct PlanValueTests {
+    @Test func samesInputSamePlanAndCodableRoundTrip() async throws {
+        let s = PlannerScenario { c in
+            c.spec.analysis?.webhooks = [PlannerFixtures.hook("load", nil), PlannerFixtures.hook("events", "event")]
+        }
+        await s.initialize()
+        s.cluster.setImage("podinfo", "podinfo:6.0.1")
+        await s.run()
+        let a = await s.plan()
+        let b = await s.plan()
+        #expect(a == b)
+        #expect(!a.writes.isEmpty && a.statusUpdate != nil && !a.deferredCalls.isEmpty)
+        let encoded = try JSONEncoder().encode(a)
+        let decoded = try JSONDecoder().decode(CanaryPlan.self, from: encoded)
+        #expect(decoded == a)
+    }
+}
+
+/// `status` shows the next step and the ETA without planning.
+@Suite struct TimingTests {
+    @Test func timingMatchesThePlan() async {
+        let s = PlannerScenario()
+        await s.initialize()
+        #expect(Planner.timing(of: s.cluster.canary).nextDue == nil)
+        s.cluster.setImage("podinfo", "podinfo:6.0.1")
+        let p = await s.run()
+        let t = Planner.timing(of: s.cluster.canary)
+        #expect(t.nextDue == p.nextDue)
+        #expect(t.eta == p.eta)
+        #expect(t.nextDue == p.statusUpdate?.lastStepTime?.addingTimeInterval(60))
+    }
+}

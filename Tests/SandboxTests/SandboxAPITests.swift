@@ -196,6 +196,33 @@ struct SandboxAPITests {
         #expect(refused.json["message"] == #"Apply failed with 1 conflict: conflict with "a" using apps/v1: .spec.replicas"#)
     }
 
+    @Test("server-side apply on custom resources: list-type map lists merge by key, other lists are atomic")
+    func serverSideApplyCustomLists() throws {
+        let h = try SandboxHarness()
+        defer { h.stop() }
+        let crd = #"""
+            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"routes.example.com"},
+             "spec":{"group":"example.com","scope":"Namespaced","names":{"plural":"routes","kind":"Route"},
+              "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","properties":{
+                "spec":{"type":"object","properties":{
+                  "backends":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],
+                    "items":{"type":"object","properties":{"name":{"type":"string"},"weight":{"type":"integer"}}}},
+                  "hosts":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"}}}}}}}}}}]}}
+            """#
+        #expect(try h.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", body: crd).status == 201)
+        let path = "/apis/example.com/v1/namespaces/default/routes/r"
+        let yaml = "application/apply-patch+yaml"
+        let a = #"{"apiVersion":"example.com/v1","kind":"Route","metadata":{"name":"r"},"spec":{"backends":[{"name":"primary","weight":100}],"hosts":[{"name":"a"}]}}"#
+        let b = #"{"apiVersion":"example.com/v1","kind":"Route","metadata":{"name":"r"},"spec":{"backends":[{"name":"canary","weight":0}]}}"#
+        #expect(try h.request("PATCH", path + "?fieldManager=a", body: a, contentType: yaml).status == 201)
+        let merged = try h.request("PATCH", path + "?fieldManager=b", body: b, contentType: yaml)
+        #expect(merged.json["spec", "backends"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["primary", "canary"])
+        let hosts = #"{"apiVersion":"example.com/v1","kind":"Route","metadata":{"name":"r"},"spec":{"hosts":[{"name":"b"}]}}"#
+        let atomic = try h.request("PATCH", path + "?fieldManager=b", body: hosts, contentType: yaml)
+        #expect(atomic.status == 409)
+        #expect(atomic.json["details", "causes"]?.arrayValue?.first?["field"] == ".spec.hosts")
+    }
+
     @Test("status subresource: /status changes only status; the main endpoint ignores status")
     func statusSubresource() throws {
         let h = try SandboxHarness()

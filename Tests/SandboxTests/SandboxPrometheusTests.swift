@@ -124,5 +124,12 @@ struct SandboxPrometheusTests {
         let d = try #require(duration, "Prometheus gave no answer; log: \(prometheus.log)")
         #expect(abs(s - expectedSuccess) < 0.5, "Prometheus \(s) vs query API \(expectedSuccess)")
         #expect(abs(d - expectedDuration) < 1, "Prometheus \(d) vs query API \(expectedDuration)")
+        // The other observers' series are exposed too, and agree with the query API the same way.
+        for (q, tolerance) in [(Self.linkerdSuccess, 0.5), (Self.linkerdDuration, 1), (Self.contourSuccess, 0.5),
+                               (Self.contourDuration, 1), (Self.httpSuccess, 0.5), (Self.httpDuration, 0.001)] {
+            let expected = try #require(Self.value(try query(h, q).1))
+            let measured = try #require(try promQuery(q), "no answer for \(q)")
+            #expect(abs(measured - expected) < tolerance, "\(q): Prometheus \(measured) vs query API \(expected)")
+        }
     }
 }

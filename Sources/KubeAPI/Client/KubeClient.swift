@@ -64,6 +64,12 @@ public final class KubeClient: Sendable {
         try await send(request).json(request: request.summary)
     }
 
+    /// GETs a JSON document at an API path (`/version`, `/api`, `/apis/<group>/<version>`), with retries; accounted
+    /// as `get discovery`.
+    public func get(path: String) async throws(KubeAPIError) -> JSONValue {
+        try await discovery(path)
+    }
+
     /// A discovery document (`/api`, `/apis`, `/apis/<group>/<version>`), accounted as `discovery`.
     func discovery(_ path: String) async throws(KubeAPIError) -> JSONValue {
         let probe = KubeRequest.list(ResourceMapping("v1", "APIResourceList", "discovery"), options: ListOptions())
@@ -93,7 +99,10 @@ public final class KubeClient: Sendable {
                     logger.debug("401 from the server: refreshing credentials and retrying", metadata: ["request": "\(summary)"])
                     continue
                 }
-                guard let delay = retry.delay(after: error, request: request, attempt: attempt) else { throw error }
+                // A cancelled run stops at once; its transport error is not worth a retry.
+                guard !Task.isCancelled, let delay = retry.delay(after: error, request: request, attempt: attempt) else {
+                    throw error
+                }
                 logger.debug(
                     "retrying after \(delay)", metadata: ["request": "\(summary)", "attempt": "\(attempt)", "error": "\(error.reason)"])
                 await retry.sleep(delay)
@@ -135,15 +144,22 @@ public final class KubeClient: Sendable {
         let bytes = [UInt8](response.body)
         if ok { return .success(KubeResponse(status: response.status, headers: response.headers, body: bytes)) }
         let status = (try? JSONParser.parse(bytes)).flatMap(KubeStatus.init)  // a non-JSON error body keeps the HTTP status only
-        var retryAfter: Duration?
-        if let s = response.headers["retry-after"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
-            retryAfter = .seconds(s)
-        } else if let s = status?.retryAfterSeconds {
-            retryAfter = .seconds(s)
-        }
+        var retryAfter = Self.retryAfter(response.headers["retry-after"], date: response.headers["date"])
+        if retryAfter == nil, let s = status?.retryAfterSeconds { retryAfter = .seconds(s) }
         return .failure(KubeAPIError(
             code: .api, httpStatus: response.status, status: status, request: summary, server: configuration.server,
             identity: configuration.identity, retryAfter: retryAfter))
+    }
+}
+
+extension KubeClient {
+    /// `Retry-After` as delay-seconds or as an HTTP-date (relative to the response's own `Date`).
+    static func retryAfter(_ header: String?, date: String?) -> Duration? {
+        guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
+        if let seconds = Int(header) { return .seconds(max(0, seconds)) }
+        guard let at = ServerClock.parseHTTPDate(header) else { return nil }
+        let now = date.flatMap(ServerClock.parseHTTPDate) ?? Date()
+        return .seconds(max(0, Int(at.timeIntervalSince(now).rounded(.up))))
     }
 }
 

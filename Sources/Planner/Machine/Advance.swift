@@ -13,6 +13,7 @@ struct Advance {
     var analysedCommit: String? { b.status.revision?.commit ?? b.input.revision.commit }
 
     func run() async {
+        b.beginStep()
         let phase = b.phase
         // Step 16: should the canary advance at all?
         if !Tick.gatedPhases.contains(phase) && phase != .waiting {
@@ -92,6 +93,10 @@ struct Advance {
                 var r = await tick.probe.call(webhook: hook, of: canary, phase: phase, checksum: b.checksum, at: b.now)
                 if r.name.isEmpty { r.name = hook.name }
                 b.record(r)
+                if r.verdict == .hold {
+                    b.abandonStep("rollback hook \(hook.name): \(r.message)")
+                    return
+                }
                 if r.verdict == .pass || r.verdict == .skipped {
                     if r.verdict == .skipped { b.info("Rollback hook \(hook.name) not signaling a rollback"); continue }
                     b.warn("Rollback check \(hook.name) passed")
@@ -142,8 +147,7 @@ struct Advance {
                 if r.name.isEmpty { r.name = hook.name }
                 b.record(r)
                 if r.verdict == .hold {
-                    // Not done (the run's budget ended): not a failed check; the next run asks again.
-                    b.decide("holding at weight \(weight): pre-rollout hook \(hook.name) not done: \(r.message)")
+                    b.abandonStep("pre-rollout hook \(hook.name): \(r.message)")
                     return
                 }
                 if r.verdict == .fail {
@@ -156,8 +160,7 @@ struct Advance {
         } else {
             if let (hook, r) = await tick.callHooks(.rollout, phase: .progressing) {
                 if r.verdict == .hold {
-                    // Not done (the run's budget ended): not a failed check; the next run asks again.
-                    b.decide("holding at weight \(weight): webhook \(hook.name) not done: \(r.message)")
+                    b.abandonStep("webhook \(hook.name): \(r.message)")
                     return
                 }
                 b.warn("Halt \(ctx.name) advancement external check \(hook.name) failed \(r.message)")
@@ -166,9 +169,7 @@ struct Advance {
             }
             if let r = await tick.runMetrics() {
                 if r.verdict == .hold {
-                    b.touchStatus(ctx)
-                    recordChecks()
-                    b.decide("holding at weight \(weight): \(r.message) (onNoData: hold, not counted as a failed check)")
+                    b.abandonStep("holding at weight \(weight): \(r.name): \(r.message) (not counted as a failed check)")
                     return
                 }
                 b.warn(r.message.isEmpty ? "Halt \(ctx.name) advancement \(r.name) failed" : r.message)
@@ -265,6 +266,10 @@ struct Advance {
             ? (b.status.revision?.commit ?? b.input.revision.commit) : b.input.revision.commit
         if let closed = await tick.confirmGate(.confirmRollout, persisted: "rollout", commit: commit, phase: phase,
                                                passedText: { "Confirm-rollout check \($0) passed" }) {
+            if closed.notDone {
+                b.abandonStep("confirm-rollout hook \(closed.summary)")
+                return
+            }
             if changedWhileWaiting {
                 b.status.revision = GitRevisionRecord(commit: commit, ref: b.input.revision.ref, observedAt: b.now)
                 b.status.lastAppliedSpec = ctx.targetHash
@@ -278,7 +283,7 @@ struct Advance {
                 b.warn("Halt \(ctx.name) advancement waiting for approval \(closed.name)")
                 if !closed.mute { b.alert("Canary is waiting for approval.", .warn) }
             }
-            b.decide("waiting for rollout approval: \(closed.name): \(closed.message)")
+            b.decide("waiting for rollout approval: \(closed.summary)")
             return
         }
         if b.status.revision?.commit != commit || phase != .waiting {

@@ -19,6 +19,8 @@ final class PlanBuilder {
     var assertedRoutes: Routes?
     /// A remark appended to the decision.
     var note: String?
+    /// Where the current step began in the plan's lists (see ``abandonStep(_:)``).
+    var stepMark = (writes: 0, events: 0, alerts: 0, deferred: 0)
 
     init(input: PlanInput) {
         self.input = input
@@ -147,4 +149,22 @@ final class PlanBuilder {
     }
 
     func decide(_ text: String) { plan.decision = text }
+
+    /// Marks the start of the step: what ``abandonStep(_:)`` would undo.
+    func beginStep() {
+        stepMark = (plan.writes.count, plan.events.count, plan.alerts.count, plan.deferredCalls.count)
+    }
+
+    /// A check of the step was not done (verdict `hold`: no data with `onNoData: hold`, or the run's time budget
+    /// ended): the step is dropped, nothing changes, and the next run asks again. The checks stay in the plan.
+    func abandonStep(_ why: String) {
+        plan.writes.removeSubrange(min(stepMark.writes, plan.writes.count)...)
+        plan.events.removeSubrange(min(stepMark.events, plan.events.count)...)
+        plan.alerts.removeSubrange(min(stepMark.alerts, plan.alerts.count)...)
+        plan.deferredCalls.removeSubrange(min(stepMark.deferred, plan.deferredCalls.count)...)
+        status = observedStatus
+        statusDirty = false
+        routesChanged = false
+        decide("not done: \(why); nothing changes and the next run asks again")
+    }
 }

@@ -46,10 +46,14 @@ struct Strategies {
             if let closed = await tick.confirmGate(.confirmTrafficIncrease, persisted: "traffic-increase",
                                                    commit: b.status.revision?.commit ?? b.input.revision.commit, phase: .progressing,
                                                    passedText: { "Confirm-traffic-increase check \($0) passed" }) {
+                if closed.notDone {
+                    b.abandonStep("confirm-traffic-increase hook \(closed.summary)")
+                    return
+                }
                 b.warn("Halt \(ctx.name) advancement waiting for traffic increase approval \(closed.name)")
                 if !closed.mute { b.alert("Canary traffic increase is waiting for approval.", .warn) }
                 b.touchStatus(ctx)
-                b.decide("waiting for traffic increase approval at weight \(current): \(closed.name): \(closed.message)")
+                b.decide("waiting for traffic increase approval at weight \(current): \(closed.summary)")
                 return
             }
         }
@@ -65,7 +69,10 @@ struct Strategies {
             b.touchStatus(ctx)
             b.info("Advance \(ctx.name) canary weight \(routes.canary)")
             let what = routes.mirrored ? "mirror traffic to the canary (weight 0)" : "weight \(current) → \(routes.canary)"
-            b.decide(what + tick.passedSummary)
+            let firstStep = current == 0 && !mirrored
+            let why = !firstStep ? tick.passedSummary
+                : (canary.webhooks(.preRollout).isEmpty ? ": analysis started" : ": analysis started, pre-rollout hooks passed")
+            b.decide(what + why)
             return
         }
         guard await promotionGate() else { return }
@@ -122,6 +129,10 @@ struct Strategies {
                                                   passedText: { "Confirm-promotion check \($0) passed" }) else {
             return true
         }
+        if closed.notDone {
+            b.abandonStep("confirm-promotion hook \(closed.summary)")
+            return false
+        }
         if b.phase != .waitingPromotion {
             b.setPhase(ctx, .waitingPromotion)
             b.warn("Halt \(ctx.name) advancement waiting for promotion approval \(closed.name)")
@@ -129,7 +140,7 @@ struct Strategies {
         } else {
             b.touchStatus(ctx)
         }
-        b.decide("waiting for promotion approval: \(closed.name): \(closed.message)")
+        b.decide("waiting for promotion approval: \(closed.summary)")
         return false
     }
 }

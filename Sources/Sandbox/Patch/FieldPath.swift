@@ -4,15 +4,47 @@ import Resources
 /// lists. Atomic lists and scalars are leaves.
 typealias FieldPath = [String]
 
-/// How lists merge: by which key their items are identified (nil: atomic).
+/// Where a value sits, for deciding how its lists merge: built-in kinds use Kubernetes' known merge keys;
+/// custom resources follow their schema (`x-kubernetes-list-type: map` with `x-kubernetes-list-map-keys`),
+/// and every other list is atomic, as in kube-apiserver.
+struct ListContext {
+    var builtin: Bool
+    var schema: JSONValue?
+
+    static let builtinKind = ListContext(builtin: true, schema: nil)
+
+    static func of(_ t: ResourceType) -> ListContext { ListContext(builtin: !t.isCustom, schema: t.schema) }
+
+    /// The context of an object field.
+    func child(_ key: String) -> ListContext {
+        guard let schema else { return self }
+        if let p = schema["properties", key] { return ListContext(builtin: builtin, schema: p) }
+        if let a = schema["additionalProperties"], a.objectValue != nil { return ListContext(builtin: builtin, schema: a) }
+        return ListContext(builtin: builtin, schema: nil)
+    }
+
+    /// The context of a list's items.
+    var items: ListContext { ListContext(builtin: builtin, schema: schema?["items"]) }
+}
+
+/// How lists merge: by which keys their items are identified (nil: atomic).
 enum ListKeys {
-    static func key(field: String, items: [JSONValue], custom: Bool) -> String? {
-        guard !items.isEmpty, items.allSatisfy({ $0.objectValue != nil }) else {
-            return items.isEmpty ? knownKey(field, items) : nil
+    static func keys(field: String, items: [JSONValue], context: ListContext) -> [String]? {
+        let declared: [String]?
+        if context.builtin {
+            declared = knownKey(field, items).map { [$0] }
+        } else if context.schema?["x-kubernetes-list-type"]?.stringValue == "map" {
+            declared = context.schema?["x-kubernetes-list-map-keys"]?.arrayValue?.compactMap(\.stringValue)
+        } else {
+            declared = nil
         }
-        if let k = knownKey(field, items), !custom { return items.allSatisfy({ $0[k] != nil }) ? k : nil }
-        if items.allSatisfy({ $0["name"]?.stringValue != nil }) { return "name" }
-        return nil
+        guard let declared, !declared.isEmpty, items.allSatisfy({ $0.objectValue != nil }) else { return nil }
+        return items.allSatisfy({ item in declared.allSatisfy { item[$0] != nil } }) ? declared : nil
+    }
+
+    /// Whether two items have the same key values.
+    static func same(_ a: JSONValue, _ b: JSONValue, keys: [String]) -> Bool {
+        keys.allSatisfy { a[$0] == b[$0] }
     }
 
     private static func knownKey(_ field: String, _ items: [JSONValue]) -> String? {
@@ -29,8 +61,10 @@ enum ListKeys {
         }
     }
 
-    static func itemElement(_ item: JSONValue, key: String) -> String {
-        "k:" + JSONWriter.string([key: item[key] ?? .null])
+    static func itemElement(_ item: JSONValue, keys: [String]) -> String {
+        var o = JSONObject()
+        for k in keys { o[k] = item[k] ?? .null }
+        return "k:" + JSONWriter.string(.object(o))
     }
 }
 
@@ -45,35 +79,39 @@ enum FieldSets {
     static func fields(of obj: JSONValue, type t: ResourceType, subresource: String?) -> Set<FieldPath> {
         var out = Set<FieldPath>()
         guard let root = obj.objectValue else { return out }
+        let context = ListContext.of(t)
         for (k, v) in root {
             if k == "apiVersion" || k == "kind" { continue }
             if subresource == "status" {
-                if k == "status" { collect(v, ["f:status"], field: k, custom: t.isCustom, into: &out) }
+                if k == "status" { collect(v, ["f:status"], field: k, context: context.child(k), into: &out) }
                 continue
             }
             if k == "status" && t.hasStatus { continue }
             if k == "metadata", let m = v.objectValue {
                 for (mk, mv) in m where !systemMetadata.contains(mk) {
-                    collect(mv, ["f:metadata", "f:\(mk)"], field: mk, custom: t.isCustom, into: &out)
+                    collect(mv, ["f:metadata", "f:\(mk)"], field: mk, context: .builtinKind, into: &out)
                 }
                 continue
             }
-            collect(v, ["f:\(k)"], field: k, custom: t.isCustom, into: &out)
+            collect(v, ["f:\(k)"], field: k, context: context.child(k), into: &out)
         }
         return out
     }
 
-    private static func collect(_ v: JSONValue, _ path: FieldPath, field: String, custom: Bool, into out: inout Set<FieldPath>) {
+    private static func collect(
+        _ v: JSONValue, _ path: FieldPath, field: String, context: ListContext, into out: inout Set<FieldPath>
+    ) {
         switch v {
         case .object(let o) where !o.isEmpty:
-            for (k, child) in o { collect(child, path + ["f:\(k)"], field: k, custom: custom, into: &out) }
+            for (k, child) in o { collect(child, path + ["f:\(k)"], field: k, context: context.child(k), into: &out) }
         case .array(let items) where !items.isEmpty:
-            if let key = ListKeys.key(field: field, items: items, custom: custom) {
+            if let keys = ListKeys.keys(field: field, items: items, context: context) {
+                let itemContext = context.items
                 for item in items {
-                    let itemPath = path + [ListKeys.itemElement(item, key: key)]
+                    let itemPath = path + [ListKeys.itemElement(item, keys: keys)]
                     out.insert(itemPath)
                     for (k, child) in item.objectValue ?? JSONObject() {
-                        collect(child, itemPath + ["f:\(k)"], field: k, custom: custom, into: &out)
+                        collect(child, itemPath + ["f:\(k)"], field: k, context: itemContext.child(k), into: &out)
                     }
                 }
             } else {

@@ -123,7 +123,7 @@ enum ManagedFields {
         for p in dropped.sorted(by: { $0.count < $1.count }) where !isItemKeyField(p) {
             FieldSets.remove(p, from: &merged)
         }
-        merged = overlay(merged, config, field: "", custom: t.isCustom)
+        merged = overlay(merged, config, field: "", context: ListContext.of(t))
         entries.removeAll { $0.sameOwner(me) }
         entries.append(me)
         return (merged, entries.filter { !$0.fields.isEmpty }.map(\.json), [])
@@ -136,17 +136,21 @@ enum ManagedFields {
     }
 
     /// Merges an applied configuration into an object: maps recursively, keyed lists by key, the rest replaced.
-    static func overlay(_ base: JSONValue, _ config: JSONValue, field: String, custom: Bool) -> JSONValue {
+    static func overlay(_ base: JSONValue, _ config: JSONValue, field: String, context: ListContext) -> JSONValue {
         switch (base, config) {
         case (.object(var b), .object(let c)):
-            for (k, v) in c { b[k] = b[k].map { overlay($0, v, field: k, custom: custom) } ?? v }
+            let isMetadataRoot = field == "" && c["apiVersion"] != nil
+            for (k, v) in c {
+                let childContext = isMetadataRoot && k == "metadata" ? ListContext.builtinKind : context.child(k)
+                b[k] = b[k].map { overlay($0, v, field: k, context: childContext) } ?? v
+            }
             return .object(b)
         case (.array(let b), .array(let c)):
-            guard let key = ListKeys.key(field: field, items: c + b, custom: custom) else { return config }
+            guard let keys = ListKeys.keys(field: field, items: c + b, context: context) else { return config }
             var out = b
             for item in c {
-                if let i = out.firstIndex(where: { $0[key] == item[key] }) {
-                    out[i] = overlay(out[i], item, field: "", custom: custom)
+                if let i = out.firstIndex(where: { ListKeys.same($0, item, keys: keys) }) {
+                    out[i] = overlay(out[i], item, field: "", context: context.items)
                 } else {
                     out.append(item)
                 }

@@ -165,9 +165,10 @@ enum Patches {
             }
         }
         for (k, order) in orders {
-            guard let items = t[k]?.arrayValue, let key = ListKeys.key(field: k, items: items, custom: false) else { continue }
-            let ordered = order.compactMap { o in items.first { $0[key] == o[key] } }
-            let rest = items.filter { item in !order.contains { $0[key] == item[key] } }
+            guard let items = t[k]?.arrayValue, let keys = ListKeys.keys(field: k, items: items, context: .builtinKind)
+            else { continue }
+            let ordered = order.compactMap { o in items.first { ListKeys.same($0, o, keys: keys) } }
+            let rest = items.filter { item in !order.contains { ListKeys.same($0, item, keys: keys) } }
             t[k] = .array(ordered + rest)
         }
         return .object(t)
@@ -175,7 +176,7 @@ enum Patches {
 
     private static func mergeList(_ base: [JSONValue]?, _ patch: [JSONValue], field: String) throws(Failure) -> JSONValue {
         let all = (base ?? []) + patch.filter { $0["$patch"] == nil }
-        guard let base, let key = ListKeys.key(field: field, items: all.isEmpty ? patch : all, custom: false),
+        guard let base, let keys = ListKeys.keys(field: field, items: all.isEmpty ? patch : all, context: .builtinKind),
             patch.allSatisfy({ $0.objectValue != nil })
         else {
             return .array(patch.filter { $0["$patch"] == nil })
@@ -185,7 +186,7 @@ enum Patches {
         }
         var out = base
         for item in patch {
-            let index = out.firstIndex { $0[key] == item[key] }
+            let index = out.firstIndex { ListKeys.same($0, item, keys: keys) }
             if item["$patch"]?.stringValue == "delete" {
                 if let index { out.remove(at: index) }
             } else if let index {

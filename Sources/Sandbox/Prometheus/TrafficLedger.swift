@@ -59,38 +59,73 @@ struct TrafficLedger {
         return set.sorted()
     }
 
-    /// The Prometheus text exposition of the istio series.
-    func exposition() -> String {
-        var out = "# HELP istio_requests_total Total requests (simulated by the GitCanary Sandbox).\n"
-        out += "# TYPE istio_requests_total counter\n"
-        let keys = series.keys.sorted()
-        for key in keys {
-            guard let s = series[key] else { continue }
-            let labels = Self.labels(key)
-            out += "istio_requests_total{\(labels),response_code=\"200\"} \(Self.number(s.total - s.errors))\n"
-            out += "istio_requests_total{\(labels),response_code=\"500\"} \(Self.number(s.errors))\n"
-        }
-        out += "# HELP istio_request_duration_milliseconds Request duration (simulated by the GitCanary Sandbox).\n"
-        out += "# TYPE istio_request_duration_milliseconds histogram\n"
-        for key in keys {
-            guard let s = series[key] else { continue }
-            let labels = Self.labels(key)
-            for le in Self.bounds(for: s.byLatency.keys) {
-                let count = s.byLatency.filter { $0.key <= le }.reduce(0) { $0 + $1.value }
-                out += "istio_request_duration_milliseconds_bucket{\(labels),le=\"\(Self.number(le))\"} \(Self.number(count))\n"
-            }
-            out += "istio_request_duration_milliseconds_bucket{\(labels),le=\"+Inf\"} \(Self.number(s.total))\n"
-            out += "istio_request_duration_milliseconds_sum{\(labels)} \(Self.number(s.latencySum))\n"
-            out += "istio_request_duration_milliseconds_count{\(labels)} \(Self.number(s.total))\n"
-        }
-        return out
+    /// One observer's series: how it labels a workload, its counter and histogram names, its status label.
+    struct Family: Sendable {
+        var counter: String
+        var histogram: String
+        /// Label name and the values for successful and failed requests.
+        var status: (label: String, success: String, failure: String)
+        /// Histogram unit per millisecond (1 for ms, 0.001 for seconds).
+        var scale: Double
+        var labels: @Sendable (_ namespace: String, _ name: String) -> String
     }
 
-    private static func labels(_ key: String) -> String {
-        let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
-        let ns = parts.first ?? ""
-        let name = parts.count > 1 ? parts[1] : ""
-        return "reporter=\"destination\",destination_workload_namespace=\"\(ns)\",destination_workload=\"\(name)\""
+    /// The observers whose builtin queries a real Prometheus can evaluate against `/metrics`.
+    static let families: [Family] = [
+        Family(counter: "istio_requests_total", histogram: "istio_request_duration_milliseconds",
+               status: ("response_code", "200", "500"), scale: 1) { ns, name in
+            "reporter=\"destination\",destination_workload_namespace=\"\(ns)\",destination_workload=\"\(name)\""
+        },
+        Family(counter: "response_total", histogram: "response_latency_ms",
+               status: ("classification", "success", "failure"), scale: 1) { ns, name in
+            "namespace=\"\(ns)\",deployment=\"\(name)\",direction=\"inbound\""
+        },
+        Family(counter: "envoy_cluster_upstream_rq", histogram: "envoy_cluster_upstream_rq_time",
+               status: ("envoy_response_code", "200", "503"), scale: 1) { ns, name in
+            "envoy_cluster_name=\"\(ns)_\(name)-canary_80\""
+        },
+        Family(counter: "http_request_duration_seconds_count", histogram: "http_request_duration_seconds",
+               status: ("status", "200", "500"), scale: 0.001) { ns, name in
+            "kubernetes_namespace=\"\(ns)\",kubernetes_pod_name=\"\(name)-5d8f9c7b6d-x2x4z\""
+        },
+    ]
+
+    /// The Prometheus text exposition: request counters and latency histograms per ready workload, as the istio,
+    /// linkerd, contour and generic-HTTP observers' builtin queries read them.
+    func exposition() -> String {
+        var out = ""
+        let keys = series.keys.sorted()
+        for family in Self.families {
+            let counterIsHistogramCount = family.counter == family.histogram + "_count"
+            if !counterIsHistogramCount {
+                out += "# HELP \(family.counter) Requests (simulated by the GitCanary Sandbox).\n"
+                out += "# TYPE \(family.counter) counter\n"
+            }
+            out += "# HELP \(family.histogram) Request latency (simulated by the GitCanary Sandbox).\n"
+            out += "# TYPE \(family.histogram) histogram\n"
+            for key in keys {
+                guard let s = series[key] else { continue }
+                let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+                let labels = family.labels(parts.first ?? "", parts.count > 1 ? parts[1] : "")
+                let (label, success, failure) = family.status
+                if counterIsHistogramCount {
+                    // The generic HTTP observer counts through the histogram's _count, split by status.
+                    out += "\(family.counter){\(labels),\(label)=\"\(success)\"} \(Self.number(s.total - s.errors))\n"
+                    out += "\(family.counter){\(labels),\(label)=\"\(failure)\"} \(Self.number(s.errors))\n"
+                } else {
+                    out += "\(family.counter){\(labels),\(label)=\"\(success)\"} \(Self.number(s.total - s.errors))\n"
+                    out += "\(family.counter){\(labels),\(label)=\"\(failure)\"} \(Self.number(s.errors))\n"
+                    out += "\(family.histogram)_count{\(labels)} \(Self.number(s.total))\n"
+                }
+                for le in Self.bounds(for: s.byLatency.keys) {
+                    let count = s.byLatency.filter { $0.key <= le }.reduce(0) { $0 + $1.value }
+                    out += "\(family.histogram)_bucket{\(labels),le=\"\(Self.number(le * family.scale))\"} \(Self.number(count))\n"
+                }
+                out += "\(family.histogram)_bucket{\(labels),le=\"+Inf\"} \(Self.number(s.total))\n"
+                out += "\(family.histogram)_sum{\(labels)} \(Self.number(s.latencySum * family.scale))\n"
+            }
+        }
+        return out
     }
 
     static func number(_ v: Double) -> String {

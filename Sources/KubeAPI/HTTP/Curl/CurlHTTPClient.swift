@@ -10,10 +10,19 @@
 /// ```
 public final class CurlHTTPClient: HTTPClient {
     private let driver: CurlMultiDriver
+    private let observer: (@Sendable (HTTPExchange) -> Void)?
 
     /// Creates a client that runs at most `maxConcurrentRequests` transfers at once (more wait in a queue).
     public init(maxConcurrentRequests: Int = 8) throws(TransportError) {
         driver = try CurlMultiDriver(maxConcurrent: maxConcurrentRequests)
+        observer = nil
+    }
+
+    /// Creates a client whose `observer` hears about every finished request (method, server, status, metrics; never
+    /// the path or query).
+    public init(maxConcurrentRequests: Int = 8, observer: @escaping @Sendable (HTTPExchange) -> Void) throws(TransportError) {
+        driver = try CurlMultiDriver(maxConcurrent: maxConcurrentRequests)
+        self.observer = observer
     }
 
     deinit { driver.stop() }
@@ -31,6 +40,15 @@ public final class CurlHTTPClient: HTTPClient {
             }
         } onCancel: {
             driver.cancel(id)
+        }
+        if let observer {
+            let server = CurlTransfer.serverName(of: request.url)
+            switch result {
+            case .success(let r):
+                observer(HTTPExchange(method: request.method, server: server, status: r.status, failure: nil, metrics: r.metrics))
+            case .failure(let e):
+                observer(HTTPExchange(method: request.method, server: server, status: nil, failure: e.code, metrics: HTTPMetrics()))
+            }
         }
         return try result.get()
     }
