@@ -19,8 +19,9 @@ public final class LeaseHandle: Sendable {
     private let state: Mutex<State>
     private let renewer = Mutex<Task<Void, Never>?>(nil)
 
-    init(lock: LeaseLock, record: LeaseRecord) {
+    init(lock: LeaseLock, record: LeaseRecord, waited: Bool = false) {
         self.lock = lock
+        self.waited = waited
         state = Mutex(State(record: record))
         let task = Task { [weak self] in
             while !Task.isCancelled {
@@ -38,6 +39,9 @@ public final class LeaseHandle: Sendable {
     public var isLost: Bool { state.withLock { $0.lost } }
     /// Successful renewals so far.
     public var renewals: Int { state.withLock { $0.renewals } }
+    /// Whether another run held the Lease while this one waited for it: the cluster may have changed since this
+    /// run observed it, so observe and plan again before writing.
+    public let waited: Bool
     /// The identity holding it.
     public var identity: String { lock.identity }
 

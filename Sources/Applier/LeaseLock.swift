@@ -15,7 +15,8 @@ import Resources
 /// ```swift
 /// switch try await LeaseLock(client: client, namespace: "gitcanary-system", name: "gitcanary-0",
 ///                            identity: "runner-abc").acquire(waitingUpTo: .seconds(30)) {
-/// case .acquired(let lease): defer { Task { await lease.release() } } ... apply ...
+/// case .acquired(let lease):  // if lease.waited, observe and plan again: the holder may have done the work
+///     ... apply ...; await lease.release()
 /// case .heldBy(let holder, _): print("the lease is held by \(holder)"); exit 0
 /// }
 /// ```
@@ -66,6 +67,7 @@ public struct LeaseLock: Sendable {
     public func acquire(waitingUpTo wait: Duration) async throws(KubeAPIError) -> Outcome {
         let deadline = ContinuousClock.now.advanced(by: wait)
         let seconds = Int(duration.components.seconds)
+        var waited = false
         while true {
             let current: LeaseRecord?
             do {
@@ -82,6 +84,7 @@ public struct LeaseLock: Sendable {
                 let untilExpiry = Duration.milliseconds(Int64(((current.expiry ?? now).timeIntervalSince(now) * 1000).rounded(.up)) + 20)
                 logger.debug("lease held; waiting", metadata: ["lease": "\(namespace)/\(name)", "holder": "\(current.holder)"])
                 try? await Task.sleep(for: min(pollInterval, untilExpiry, remaining))  // cancellation ends the wait early
+                waited = true
                 continue
             }
             let transitions = (current?.transitions ?? 0) + ((current?.holder ?? "") == identity ? 0 : 1)
@@ -98,10 +101,15 @@ public struct LeaseLock: Sendable {
                 }
                 record.resourceVersion = LeaseRecord(lease: written).resourceVersion
                 logger.debug("lease acquired", metadata: ["lease": "\(namespace)/\(name)", "identity": "\(identity)"])
-                return .acquired(LeaseHandle(lock: self, record: record))
+                return .acquired(LeaseHandle(lock: self, record: record, waited: waited))
             } catch where error.isConflict || error.isAlreadyExists {
                 logger.debug("lost a lease race; looking again", metadata: ["lease": "\(namespace)/\(name)"])
                 continue
+            } catch where error.isNotFound && current == nil {
+                throw KubeAPIError(
+                    code: .configuration, request: error.request, server: error.server, identity: error.identity,
+                    detail: "the Lease \(namespace)/\(name) cannot be created: namespace \(namespace) does not exist. Create it "
+                        + "(kubectl create namespace \(namespace)) or choose the inventory namespace of an existing one.")
             }
         }
     }

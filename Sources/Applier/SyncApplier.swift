@@ -23,23 +23,33 @@ public struct SyncApplier: Sendable {
     }
 
     /// Executes the plan; `sync` names the inventory's location and the source.
-    public func apply(_ plan: SyncPlan, sync: SyncOptions) async -> ChangeSet {
+    /// - Parameters:
+    ///   - lease: the run's Lease; once it is lost (another run took it), the writes not yet started are skipped.
+    ///   - deadline: the run's time budget; writes not started by then are skipped (the next run does them).
+    public func apply(
+        _ plan: SyncPlan, sync: SyncOptions, lease: LeaseHandle? = nil, deadline: ContinuousClock.Instant? = nil
+    ) async -> ChangeSet {
+        let stop = RunGuard(lease: lease, deadline: deadline)
         var result = ChangeSet(dryRun: options.dryRun)
         let definitions = plan.entries(in: .definitions)
         let customKinds = CustomKinds(plan: plan)
 
-        var defResults = await run(definitions, customKinds: customKinds, notServed: [:])
+        var defResults = await run(definitions, customKinds: customKinds, notServed: [:], stop: stop)
         var notServed: [String: String] = [:]
         if !options.dryRun {
             let waiter = DefinitionWaiter(client: client, timeout: options.definitionTimeout, poll: options.pollInterval)
             notServed = await waiter.wait(for: definitions, results: &defResults, customKinds: customKinds)
         }
         result.entries += defResults
-        result.entries += await run(plan.entries(in: .resources), customKinds: customKinds, notServed: notServed)
-        let prunes = await run(plan.entries(in: .prune), customKinds: customKinds, notServed: [:])
+        result.entries += await run(plan.entries(in: .resources), customKinds: customKinds, notServed: notServed, stop: stop)
+        let prunes = await run(plan.entries(in: .prune), customKinds: customKinds, notServed: [:], stop: stop)
         result.entries += prunes
 
         guard plan.inventoryChanged || prunes.contains(where: { $0.action == .failed }), !options.dryRun else { return result }
+        if let why = stop.reason() {
+            result.inventoryError = "inventory ConfigMap \(sync.inventoryNamespace)/\(sync.shard.inventoryName) " + why
+            return result
+        }
         var inventory = plan.inventory
         for (entry, outcome) in zip(plan.entries(in: .prune), prunes) where outcome.action == .failed {
             inventory.keys.insert(entry.key)  // a prune that failed is tried again next run
@@ -60,7 +70,7 @@ public struct SyncApplier: Sendable {
     }
 
     /// Runs entries in order; consecutive entries of the same kind rank run `concurrency` at a time.
-    func run(_ entries: [SyncEntry], customKinds: CustomKinds, notServed: [String: String]) async -> [ChangeSetEntry] {
+    func run(_ entries: [SyncEntry], customKinds: CustomKinds, notServed: [String: String], stop: RunGuard) async -> [ChangeSetEntry] {
         var out: [ChangeSetEntry] = []
         var start = 0
         while start < entries.count {
@@ -71,20 +81,22 @@ public struct SyncApplier: Sendable {
             {
                 end += 1
             }
-            out += await runBatch(Array(entries[start..<end]), customKinds: customKinds, notServed: notServed)
+            out += await runBatch(Array(entries[start..<end]), customKinds: customKinds, notServed: notServed, stop: stop)
             start = end
         }
         return out
     }
 
-    private func runBatch(_ batch: [SyncEntry], customKinds: CustomKinds, notServed: [String: String]) async -> [ChangeSetEntry] {
+    private func runBatch(
+        _ batch: [SyncEntry], customKinds: CustomKinds, notServed: [String: String], stop: RunGuard
+    ) async -> [ChangeSetEntry] {
         var results = [ChangeSetEntry?](repeating: nil, count: batch.count)
         await withTaskGroup(of: (Int, ChangeSetEntry).self) { group in
             var next = 0
             func add() {
                 let i = next
                 let entry = batch[i]
-                group.addTask { (i, await self.execute(entry, customKinds: customKinds, notServed: notServed)) }
+                group.addTask { (i, await self.execute(entry, customKinds: customKinds, notServed: notServed, stop: stop)) }
                 next += 1
             }
             while next < min(options.concurrency, batch.count) { add() }
@@ -108,9 +120,12 @@ public struct SyncApplier: Sendable {
     }
 
     /// One entry: its write (or none), turned into a change-set entry.
-    func execute(_ entry: SyncEntry, customKinds: CustomKinds, notServed: [String: String]) async -> ChangeSetEntry {
+    func execute(_ entry: SyncEntry, customKinds: CustomKinds, notServed: [String: String], stop: RunGuard) async -> ChangeSetEntry {
         if case .unchanged(let reason) = entry.action {
             return ChangeSetEntry(ref: entry.ref, action: .unchanged, message: reason)
+        }
+        if let why = stop.reason() {
+            return ChangeSetEntry(ref: entry.ref, action: .skipped, message: why, changes: entry.changes)
         }
         if let why = notServed[entry.key.groupKind] {
             return ChangeSetEntry(ref: entry.ref, action: .failed, message: why)
@@ -179,5 +194,17 @@ public struct SyncApplier: Sendable {
         case .unchanged(let reason):
             return ChangeSetEntry(ref: entry.ref, action: .unchanged, message: reason)
         }
+    }
+}
+
+/// Why writes must stop: the Lease was lost, or the run's time budget is spent.
+struct RunGuard: Sendable {
+    let lease: LeaseHandle?
+    let deadline: ContinuousClock.Instant?
+
+    func reason() -> String? {
+        if lease?.isLost == true { return "not written: another run took the Lease" }
+        if let deadline, ContinuousClock.now >= deadline { return "not written: the run's time budget is spent (the next run does it)" }
+        return nil
     }
 }

@@ -172,4 +172,36 @@ struct ApplierSyncTests {
         #expect(out.changes?.entries(.configured).map(\.ref.name) == ["podinfo"])
         #expect(api.object(deployment)?["spec", "replicas"] == 4)
     }
+
+    @Test("Writes stop when the run's time budget is spent or its Lease is lost; the next run does them")
+    func budgetAndLostLease() async throws {
+        let api = try ApplierFakeAPI()
+        defer { api.stop() }
+        let client = try api.client()
+        let desired = try ManifestDecoder().decode(yaml: ApplierRepo.repo(), file: "repo.yaml")
+        let plan = SyncPlanner().plan(try await SyncObserver(client: client).observe(desired: desired, options: options))
+        let applier = SyncApplier(client: client, logger: ApplierTestRun.quiet)
+        let spent = await applier.apply(plan, sync: options, deadline: .now)
+        #expect(spent.entries.allSatisfy { $0.action == .skipped })
+        #expect(spent.entries.first?.message.contains("time budget") == true)
+        #expect(api.writes == 0)
+        #expect(spent.inventoryError?.contains("time budget") == true)
+
+        let lock = LeaseLock(client: client, namespace: "gitcanary-system", name: "gitcanary-0", identity: "a",
+                             renewInterval: .milliseconds(50), pollInterval: .milliseconds(20), logger: ApplierTestRun.quiet)
+        guard case .acquired(let lease) = try await lock.acquire(waitingUpTo: .zero) else {
+            Issue.record("not acquired")
+            return
+        }
+        let path = "/apis/coordination.k8s.io/v1/namespaces/gitcanary-system/leases/gitcanary-0"
+        var stolen = try #require(api.object(path))
+        stolen.set("b", at: ["spec", "holderIdentity"])
+        api.put(path, stolen)
+        let deadline = ContinuousClock.now + .seconds(3)
+        while !lease.isLost && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        let lost = await applier.apply(plan, sync: options, lease: lease)
+        #expect(lost.entries.allSatisfy { $0.action == .skipped && $0.message.contains("Lease") })
+        #expect(api.object(deployment) == nil)
+        #expect(api.object("/api/v1/namespaces/gitcanary-system/configmaps/gitcanary-inventory") == nil)
+    }
 }

@@ -19,6 +19,7 @@ struct ApplierTestRun {
         var plan: SyncPlan
         var changes: ChangeSet?
         var heldBy: String?
+        var waited = false
     }
 
     func run(_ yaml: String) async throws -> Outcome {
@@ -35,9 +36,15 @@ struct ApplierTestRun {
         case .heldBy(let holder, _):
             return Outcome(plan: plan, heldBy: holder)
         case .acquired(let lease):
-            let changes = await SyncApplier(client: client, options: applier, logger: Self.quiet).apply(plan, sync: options)
+            var plan = plan
+            if lease.waited {  // the holder may have done the work: observe and plan again
+                plan = SyncPlanner().plan(try await SyncObserver(client: client).observe(desired: desired, options: options))
+            }
+            let changes = plan.hasWrites
+                ? await SyncApplier(client: client, options: applier, logger: Self.quiet).apply(plan, sync: options, lease: lease)
+                : nil
             await lease.release()
-            return Outcome(plan: plan, changes: changes)
+            return Outcome(plan: plan, changes: changes, waited: lease.waited)
         }
     }
 }

@@ -59,7 +59,7 @@ struct LeaseLockTests {
         }
         #expect(holder == "run-a")
         #expect(until != nil)
-        #expect(waited >= .milliseconds(300) && waited < .seconds(2))
+        #expect(waited >= .milliseconds(300) && waited < .seconds(10))
         // Release during B's wait: B gets it without waiting for expiry.
         async let b = lock(api, "run-b").acquire(waitingUpTo: .seconds(5))
         try await Task.sleep(for: .milliseconds(100))
@@ -89,7 +89,7 @@ struct LeaseLockTests {
             return
         }
         let waited = ContinuousClock.now - started
-        #expect(waited >= .milliseconds(300) && waited < .seconds(3), "\(waited)")
+        #expect(waited >= .milliseconds(300), "\(waited)")  // no upper bound: a loaded machine may delay the polls
         #expect(api.object(path)?["spec", "leaseTransitions"] == 4)
         await h.release()
     }

@@ -17,11 +17,12 @@ public enum SyncCompare {
         "min", "max", "default", "defaultRequest", "maxLimitRequestRatio", "used",
     ]
 
-    /// The form of a desired object to compare with the live one: a core Secret's `stringData` (which the server
-    /// folds into `data` and never returns) becomes base64 `data` entries.
-    public static func comparable(_ desired: JSONValue) -> JSONValue {
+    /// The form of a desired object to compare with the live one: a core Secret's `stringData` (which the API
+    /// server folds into `data` and never returns) becomes base64 `data` entries, unless the live object still
+    /// shows `stringData` (then the desired object is compared as written).
+    public static func comparable(_ desired: JSONValue, live: JSONValue? = nil) -> JSONValue {
         guard desired["kind"]?.stringValue == "Secret", desired["apiVersion"]?.stringValue == "v1",
-            let stringData = desired["stringData"]?.objectValue
+            let stringData = desired["stringData"]?.objectValue, live?["stringData"] == nil
         else { return desired }
         var out = desired
         out["stringData"] = nil

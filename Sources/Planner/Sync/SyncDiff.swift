@@ -47,7 +47,7 @@ public enum SyncDiff {
         guard let live else { return [] }
         let secret = desired["kind"]?.stringValue == "Secret" && (desired["apiVersion"]?.stringValue ?? "v1") == "v1"
         var out: [FieldChange] = []
-        walk(SyncCompare.comparable(desired), live, path: "", quantities: false, sensitive: false, secret: secret, into: &out)
+        walk(SyncCompare.comparable(desired, live: live), live, path: "", quantities: false, sensitive: false, secret: secret, into: &out)
         return out
     }
 

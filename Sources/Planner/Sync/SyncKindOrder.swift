@@ -51,4 +51,22 @@ public enum SyncKindOrder {
         if kind == "Namespace" && group.isEmpty { return .definitions }
         return .resources
     }
+
+    /// Sorts by kind order, then namespace, name and group, computing each rank once (O(n log n) comparisons of
+    /// precomputed values).
+    public static func sorted<T>(_ items: [T], descending: Bool = false, key: (T) -> SyncKey) -> [T] {
+        // Sort small (rank, key, index) records, not the items themselves (moving large values costs retains).
+        let decorated = items.indices.map { i -> (rank: Int, key: SyncKey, index: Int) in
+            let k = key(items[i])
+            return (rank(group: k.group, kind: k.kind), k, i)
+        }
+        let ordered = decorated.sorted { a, b in
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.key.kind != b.key.kind { return a.key.kind.utf8.lexicographicallyPrecedes(b.key.kind.utf8) }
+            if a.key.namespace != b.key.namespace { return a.key.namespace.utf8.lexicographicallyPrecedes(b.key.namespace.utf8) }
+            if a.key.name != b.key.name { return a.key.name.utf8.lexicographicallyPrecedes(b.key.name.utf8) }
+            return a.key.group.utf8.lexicographicallyPrecedes(b.key.group.utf8)
+        }.map { items[$0.index] }
+        return descending ? ordered.reversed() : ordered
+    }
 }

@@ -19,6 +19,8 @@ public struct SyncOwnership: Sendable {
     public private(set) var targets: [SyncKey: String] = [:]
     /// Generated objects (matched by namespace, kind and name; the group is not compared) → the owning Canary.
     public private(set) var generated: [GeneratedKey: String] = [:]
+    /// Names of generated routing objects (any of ``routingKinds``), as `namespace/name` → the owning Canary.
+    public private(set) var routingNames: [String: String] = [:]
 
     /// A generated object's identity without its group.
     public struct GeneratedKey: Sendable, Hashable {
@@ -31,11 +33,11 @@ public struct SyncOwnership: Sendable {
     }
 
     /// Derives ownership from Canaries (decoded from Git or live), with the workloads of Git to find configs.
-    public init(canaries: [Canary], workloads: [SyncKey: JSONValue]) {
+    public init(canaries: [SyncCanary], workloads: [SyncKey: JSONValue]) {
         for canary in canaries { add(canary, workloads: workloads) }
     }
 
-    private mutating func add(_ canary: Canary, workloads: [SyncKey: JSONValue]) {
+    private mutating func add(_ canary: SyncCanary, workloads: [SyncKey: JSONValue]) {
         let ns = canary.namespace
         let owner = "Canary/\(ns)/\(canary.name)"
         let kind = canary.targetKind
@@ -47,12 +49,10 @@ public struct SyncOwnership: Sendable {
         let apex = canary.apexName
         for name in [apex, apex + "-primary", apex + "-canary"] {
             gen("Service", name)
-            for r in Self.routingKinds { gen(r, name) }
+            routingNames["\(ns)/\(name)"] = owner
         }
-        if let ingress = canary.spec.ingressRef?.name { gen("Ingress", ingress + "-canary") }
-        if let scaler = canary.spec.autoscalerRef {
-            gen(scaler.kind ?? "HorizontalPodAutoscaler", scaler.name + "-primary")
-        }
+        if let ingress = canary.ingressName { gen("Ingress", ingress + "-canary") }
+        if let scaler = canary.autoscaler { gen(scaler.kind, scaler.name + "-primary") }
         if let workload = workloads[target] {
             let refs = PodTemplateRefs(workload: workload)
             for c in refs.configMaps { gen("ConfigMap", c + "-primary") }
@@ -62,7 +62,9 @@ public struct SyncOwnership: Sendable {
 
     /// The Canary that generates an object, if any.
     public func generator(of key: SyncKey) -> String? {
-        generated[GeneratedKey(kind: key.kind, namespace: key.namespace, name: key.name)]
+        if let owner = generated[GeneratedKey(kind: key.kind, namespace: key.namespace, name: key.name)] { return owner }
+        guard Self.routingKinds.contains(key.kind) else { return nil }
+        return routingNames["\(key.namespace)/\(key.name)"]
     }
 
     /// Removes the rollout-owned fields from a desired object; returns the Git replica count it removed, if any.

@@ -43,17 +43,17 @@ public struct SyncPlanner: Sendable {
 
         // Canaries of Git (and live ones, for what the rollout generates), workloads for config references.
         var workloads: [SyncKey: JSONValue] = [:]
-        var gitCanaries: [Canary] = []
+        var gitCanaries: [SyncCanary] = []
         for s in settled {
             if s.key.kind == "Deployment" || s.key.kind == "DaemonSet" { workloads[s.key] = s.object }
-            // A Canary that does not decode is still applied (the server validates it); it just owns nothing here.
-            if s.key.kind == "Canary", s.key.group == "flagger.app", let c = try? Canary(json: s.object) { gitCanaries.append(c) }
+            // A Canary without a target is still applied (the server validates it); it just owns nothing here.
+            if s.key.kind == "Canary", s.key.group == "flagger.app", let c = SyncCanary(json: s.object) { gitCanaries.append(c) }
         }
         var canaries = gitCanaries
         let gitCanaryNames = Set(gitCanaries.map { "\($0.namespace)/\($0.name)" })
         for live in input.liveCanaries {
-            // A live Canary that does not decode cannot name its generated objects; the inventory check still guards prune.
-            guard let c = try? Canary(json: live), !gitCanaryNames.contains("\(c.namespace)/\(c.name)") else { continue }
+            // A live Canary without a target cannot name generated objects; the inventory check still guards prune.
+            guard let c = SyncCanary(json: live), !gitCanaryNames.contains("\(c.namespace)/\(c.name)") else { continue }
             canaries.append(c)
         }
         let ownership = SyncOwnership(canaries: canaries, workloads: workloads)
@@ -62,7 +62,7 @@ public struct SyncPlanner: Sendable {
         var entries: [SyncEntry] = []
         var inventory = SyncInventory()
         var gitReplicas: [SyncKey: Int64] = [:]
-        for s in settled.sorted(by: { $0.key < $1.key }) {
+        for s in SyncKindOrder.sorted(settled, key: \.key) {
             let ref = s.manifest.ref
             let objectRef = s.key.ref(apiVersion: ref.apiVersion)
             if let owner = ownership.generator(of: s.key) {
@@ -85,7 +85,7 @@ public struct SyncPlanner: Sendable {
             }
             let liveHash = Manifest(object: live).annotations[SyncLabels.appliedHash]
             let handover = ownership.handover(live: live, key: s.key, apiVersion: objectRef.apiVersion)
-            if liveHash == hash && handover == nil && SyncCompare.holds(SyncCompare.comparable(body), in: live) {
+            if liveHash == hash && handover == nil && SyncCompare.holds(SyncCompare.comparable(body, live: live), in: live) {
                 entries.append(SyncEntry(
                     ref: objectRef, stage: stage,
                     action: .unchanged("applied-hash \(hash.prefix(12)) matches and every field Git declares holds"),
@@ -110,7 +110,9 @@ public struct SyncPlanner: Sendable {
         for (k, v) in previousOwn?.versions ?? [:] where inventory.versions[k] == nil { inventory.versions[k] = v }
         let changed = previousOwn.map { !inventory.sameStored(as: $0) } ?? !inventory.keys.isEmpty
         return SyncPlan(
-            entries: entries.sorted { ($0.stage, $0.key) < ($1.stage, $1.key) } + prunes, conflicts: conflicts,
+            // Already in kind order; a stable split keeps it within each stage.
+            entries: entries.filter { $0.stage == .definitions } + entries.filter { $0.stage == .resources } + prunes,
+            conflicts: conflicts,
             inventory: inventory, inventoryChanged: changed, gitReplicas: gitReplicas)
     }
 

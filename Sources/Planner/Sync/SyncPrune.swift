@@ -36,6 +36,6 @@ extension SyncPlanner {
             let ref = key.ref(apiVersion: apiVersion)
             out.append(SyncEntry(ref: ref, stage: .prune, action: .prune(ref), exists: true))
         }
-        return out.sorted { $1.key < $0.key }
+        return SyncKindOrder.sorted(out, descending: true, key: \.key)
     }
 }

@@ -14,7 +14,7 @@ public enum SyncSharding {
     }
 
     /// The objects each canary claims: its own key and those of the objects it references.
-    public static func claims(of canary: Canary, workloads: [SyncKey: JSONValue]) -> Set<SyncKey> {
+    public static func claims(of canary: SyncCanary, workloads: [SyncKey: JSONValue]) -> Set<SyncKey> {
         let ns = canary.namespace
         var out: Set<SyncKey> = [SyncKey(group: "flagger.app", kind: "Canary", namespace: ns, name: canary.name)]
         let kind = canary.targetKind
@@ -25,24 +25,21 @@ public enum SyncSharding {
             for c in refs.configMaps { out.insert(SyncKey(group: "", kind: "ConfigMap", namespace: ns, name: c)) }
             for s in refs.secrets { out.insert(SyncKey(group: "", kind: "Secret", namespace: ns, name: s)) }
         }
-        if let scaler = canary.spec.autoscalerRef {
-            let kind = scaler.kind ?? "HorizontalPodAutoscaler"
-            let group = kind == "ScaledObject" ? "keda.sh" : "autoscaling"
-            out.insert(SyncKey(group: group, kind: kind, namespace: ns, name: scaler.name))
+        if let scaler = canary.autoscaler {
+            let group = scaler.kind == "ScaledObject" ? "keda.sh" : "autoscaling"
+            out.insert(SyncKey(group: group, kind: scaler.kind, namespace: ns, name: scaler.name))
         }
-        for metric in canary.effectiveAnalysis?.metrics ?? [] {
-            guard let ref = metric.templateRef else { continue }
-            out.insert(SyncKey(group: "flagger.app", kind: "MetricTemplate", namespace: ref.namespace ?? ns, name: ref.name))
+        for ref in canary.metricTemplates {
+            out.insert(SyncKey(group: "flagger.app", kind: "MetricTemplate", namespace: ref.namespace, name: ref.name))
         }
-        for alert in canary.effectiveAnalysis?.alerts ?? [] {
-            let ref = alert.providerRef
-            out.insert(SyncKey(group: "flagger.app", kind: "AlertProvider", namespace: ref.namespace ?? ns, name: ref.name))
+        for ref in canary.alertProviders {
+            out.insert(SyncKey(group: "flagger.app", kind: "AlertProvider", namespace: ref.namespace, name: ref.name))
         }
         return out
     }
 
     /// The shard of every claimed object (unclaimed objects belong to shard 0).
-    public static func assignments(canaries: [Canary], workloads: [SyncKey: JSONValue], count: Int) -> SyncShardMap {
+    public static func assignments(canaries: [SyncCanary], workloads: [SyncKey: JSONValue], count: Int) -> SyncShardMap {
         var map = SyncShardMap()
         guard count > 1 else { return map }
         for canary in canaries {
