@@ -5,11 +5,14 @@ import Foundation
 public enum GitServers {
     /// Starts `git daemon` serving every repository under `basePath` on 127.0.0.1 (random port, retried).
     public static func daemon(basePath: String, logDirectory: String) throws -> GitTestServer {
+        // Run `git-daemon` itself, not the `git daemon` wrapper: killing the wrapper orphans the real daemon, and
+        // Foundation's waitUntilExit() then never returns.
+        let execPath = try GitTestProcess.run("git", ["--exec-path"]).trimmingCharacters(in: .whitespacesAndNewlines)
         for _ in 0..<10 {
             let port = GitTestProcess.randomPort()
             if let server = try GitTestServer.start(
-                "git",
-                ["daemon", "--base-path=\(basePath)", "--export-all", "--listen=127.0.0.1", "--port=\(port)", "--reuseaddr", "--informative-errors", basePath],
+                execPath + "/git-daemon",
+                ["--base-path=\(basePath)", "--export-all", "--listen=127.0.0.1", "--port=\(port)", "--reuseaddr", "--informative-errors", basePath],
                 port: port, logFile: logDirectory + "/git-daemon-\(port).log")
             { return server }
         }

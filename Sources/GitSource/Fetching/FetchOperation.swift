@@ -15,7 +15,12 @@ struct FetchOperation {
         let location = source.repository
         let cache = RepositoryCache(root: source.cacheDirectory, key: location.cacheKey)
         try cache.prepareRoot()
-        try TLSSettings.apply(caFile: source.credentials.caFile, scratchDirectory: source.cacheDirectory)
+        if location.scheme == .https {
+            try TLSSettings.apply(caFile: source.credentials.caFile, scratchDirectory: source.cacheDirectory)
+        } else {
+            LibGit2.ensureInitialized()
+            TLSSettings.disableOwnerValidation()
+        }
         let lock = try cache.lock(exclusive: true, deadline: deadline)
         defer { withExtendedLifetime(lock) {} }
         do {
@@ -118,6 +123,7 @@ struct FetchOperation {
         return FetchResult(revision: revision, stats: stats, cache: outcome)
     }
 
+    /// Whether the cache can read `id` as a commit (a probe: any failure means "fetch it").
     private func isCommitOrPeelable(_ repo: GitRepository, _ id: ObjectID) -> Bool {
         (try? repo.peelToCommit(id)) != nil
     }

@@ -10,11 +10,14 @@ enum TLSSettings {
     static let systemBundle = "/etc/ssl/certs/ca-certificates.crt"
     private static let current = Mutex<String?>(nil)
 
+    /// The cache is ours, possibly on a volume owned by another uid: libgit2's owner check does not apply.
+    static func disableOwnerValidation() { _ = cgit2_set_owner_validation(0) }
+
     /// Applies process-wide settings for one fetch: owner validation off (the cache is ours, possibly on a volume
     /// owned by another uid) and the CA bundle (system only, or system + `caFile`).
     static func apply(caFile: String?, scratchDirectory: String) throws(GitSourceError) {
         LibGit2.ensureInitialized()
-        _ = cgit2_set_owner_validation(0)
+        disableOwnerValidation()
         let bundle: String
         if let caFile {
             guard let custom = FileManager.default.contents(atPath: caFile) else {
@@ -36,7 +39,9 @@ enum TLSSettings {
         }
         var failure: String?
         current.withLock { value in
-            guard value != bundle else { return }
+            // libgit2 loads the system bundle at init: reload only to replace or restore a custom bundle
+            // (parsing ~150 certificates costs milliseconds on every no-change run otherwise).
+            guard value != bundle, value != nil || bundle != systemBundle else { return }
             if cgit2_set_ssl_cert_file(bundle) < 0 {
                 failure = GitCallError.last(code: -1, function: "git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS)").description
             } else {

@@ -76,6 +76,7 @@ struct TreeWalker {
                 if entry.name.hasPrefix(".") { continue }
                 out += try directory(entry.id, path: child)
             } else if entry.isSymlink {
+                // The link target is only informative: an unreadable one is shown as "?".
                 let target = (try? repository.blob(entry.id)).map { String(decoding: $0.bytes, as: UTF8.self) } ?? "?"
                 skipped.append(SkippedEntry(path: child, kind: .symlink, detail: target))
             } else if entry.isSubmodule {

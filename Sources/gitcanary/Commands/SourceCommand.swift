@@ -52,6 +52,9 @@ struct SourceCommand: AsyncParsableCommand {
     @Option(help: "Log level (trace, debug, info, warning, error). Logs go to stderr. Env: GITCANARY_LOG_LEVEL.")
     var logLevel: String = EnvironmentDefault.string("LOG_LEVEL", default: "warning")
 
+    @Flag(help: "Only fetch and print the revision; do not read the manifests.")
+    var revisionOnly = false
+
     enum OutputFormat: String, ExpressibleByArgument, Sendable { case text, json }
 
     func run() async throws {
@@ -67,9 +70,15 @@ struct SourceCommand: AsyncParsableCommand {
                 timeout: .milliseconds(Int64(gitTimeout * 1000)))
             let started = ContinuousClock.now
             let fetched = try await source.fetch(logger: logger)
+            let timing = SourceReport.Timing(fetch: ContinuousClock.now - started)
+            guard !revisionOnly else {
+                print(output == .json ? SourceReport.json(fetched, nil, timing: timing) : SourceReport.text(fetched, nil, timing: timing))
+                return
+            }
+            let readStarted = ContinuousClock.now
             let set = try await source.manifests(at: fetched.revision, logger: logger)
-            let elapsed = ContinuousClock.now - started
-            print(output == .json ? SourceReport.json(fetched, set, elapsed: elapsed) : SourceReport.text(fetched, set, elapsed: elapsed))
+            let read = SourceReport.Timing(fetch: timing.fetch, read: ContinuousClock.now - readStarted)
+            print(output == .json ? SourceReport.json(fetched, set, timing: read) : SourceReport.text(fetched, set, timing: read))
             if !set.errors.isEmpty { throw ExitCode.failure }
         } catch let error as GitSourceError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

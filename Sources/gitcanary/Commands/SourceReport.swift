@@ -4,22 +4,30 @@ import Resources
 
 /// Renders `gitcanary source` output: a text table or one JSON document.
 enum SourceReport {
-    static func text(_ fetched: FetchResult, _ set: ManifestSet, elapsed: Duration) -> String {
+    /// How long the fetch and the read took.
+    struct Timing {
+        var fetch: Duration
+        var read: Duration?
+    }
+
+    static func text(_ fetched: FetchResult, _ set: ManifestSet?, timing: Timing) -> String {
         let r = fetched.revision
         var lines = [
             "revision  \(r.commit) (\(r.resolvedRef))",
             "date      \(ISO8601DateFormatter().string(from: r.commitTime))",
             "author    \(r.author)",
             "subject   \(r.subject)",
-            "fetch     \(fetched.cache.rawValue), \(fetched.stats.receivedObjects) objects, \(fetched.stats.receivedBytes) bytes, \(milliseconds(elapsed)) ms",
-            "path      \(set.path.isEmpty ? "/" : set.path)",
-            "",
+            "fetch     \(fetched.cache.rawValue), \(fetched.stats.receivedObjects) objects, \(fetched.stats.receivedBytes) bytes, \(milliseconds(timing.fetch)) ms",
         ]
+        guard let set else { return lines.joined(separator: "\n") }
+        lines.append("path      \(set.path.isEmpty ? "/" : set.path) (read in \(milliseconds(timing.read ?? .zero)) ms)")
+        lines.append("")
         let rows = set.manifests.map { [$0.kind, $0.namespace.isEmpty ? "-" : $0.namespace, $0.name, $0.source.description] }
         let header = ["KIND", "NAMESPACE", "NAME", "FILE:LINE"]
         let widths = (0..<4).map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
         for row in [header] + rows {
-            lines.append(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+            let padded = zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+            lines.append(padded.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
         }
         lines.append("\(set.manifests.count) objects")
         for s in set.skipped { lines.append("skipped: \(s)") }
@@ -27,13 +35,9 @@ enum SourceReport {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ fetched: FetchResult, _ set: ManifestSet, elapsed: Duration) -> String {
+    static func json(_ fetched: FetchResult, _ set: ManifestSet?, timing: Timing) -> String {
         let r = fetched.revision
-        let objects: [JSONValue] = set.manifests.map {
-            ["apiVersion": .string($0.apiVersion), "kind": .string($0.kind), "namespace": .string($0.namespace),
-             "name": .string($0.name), "file": .string($0.source.file), "line": .int(Int64($0.source.line))]
-        }
-        let value: JSONValue = [
+        var value: JSONValue = [
             "revision": [
                 "commit": .string(r.commit), "ref": .string(r.ref), "resolvedRef": .string(r.resolvedRef),
                 "commitTime": .string(ISO8601DateFormatter().string(from: r.commitTime)), "author": .string(r.author),
@@ -41,13 +45,24 @@ enum SourceReport {
             ],
             "fetch": [
                 "cache": .string(fetched.cache.rawValue), "receivedObjects": .int(Int64(fetched.stats.receivedObjects)),
-                "receivedBytes": .int(Int64(fetched.stats.receivedBytes)), "elapsedMilliseconds": .int(Int64(milliseconds(elapsed))),
+                "receivedBytes": .int(Int64(fetched.stats.receivedBytes)), "milliseconds": .int(Int64(milliseconds(timing.fetch))),
             ],
-            "path": .string(set.path),
-            "objects": .array(objects),
-            "skipped": .array(set.skipped.map { ["path": .string($0.path), "kind": .string($0.kind.rawValue), "detail": .string($0.detail)] }),
-            "errors": .array(set.errors.map { ["file": .string($0.location.file), "line": .int(Int64($0.location.line)), "message": .string($0.message)] }),
         ]
+        if let set {
+            let objects: [JSONValue] = set.manifests.map {
+                [
+                    "apiVersion": .string($0.apiVersion), "kind": .string($0.kind), "namespace": .string($0.namespace),
+                    "name": .string($0.name), "file": .string($0.source.file), "line": .int(Int64($0.source.line)),
+                ]
+            }
+            value.set(.string(set.path), at: ["path"])
+            value.set(.int(Int64(milliseconds(timing.read ?? .zero))), at: ["readMilliseconds"])
+            value.set(.array(objects), at: ["objects"])
+            value.set(.array(set.skipped.map { ["path": .string($0.path), "kind": .string($0.kind.rawValue), "detail": .string($0.detail)] }), at: ["skipped"])
+            value.set(
+                .array(set.errors.map { ["file": .string($0.location.file), "line": .int(Int64($0.location.line)), "message": .string($0.message)] }),
+                at: ["errors"])
+        }
         return JSONWriter.string(value, options: JSONWriter.Options(pretty: true))
     }
 
