@@ -88,8 +88,8 @@ struct RunOptions: ParsableArguments {
     var failOnRollback: Bool = EnvironmentDefault.bool("FAIL_ON_ROLLBACK", default: false)
     @Option(help: "Log level: trace, debug, info, warning, error. Env: GITCANARY_LOG_LEVEL.")
     var logLevel: String = EnvironmentDefault.string("LOG_LEVEL", default: "warning")
-    @Option(help: "Log format on stderr: text or json (default: text on a terminal, else json). Env: GITCANARY_LOG_FORMAT.")
-    var logFormat: String? = EnvironmentDefault.string("LOG_FORMAT")
+    @Option(help: "Log format on stderr: auto (text on a terminal, else json), text or json. Env: GITCANARY_LOG_FORMAT.")
+    var logFormat: String = EnvironmentDefault.string("LOG_FORMAT", default: "auto")
 
     /// Parses `INDEX/COUNT`, or the Indexed Job's `JOB_COMPLETION_INDEX` with `GITCANARY_SHARD_COUNT`.
     func resolvedShard() throws -> SyncShard {
