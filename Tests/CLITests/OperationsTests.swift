@@ -1,0 +1,63 @@
+import Foundation
+import Resources
+import Sandbox
+import TestSupport
+import Testing
+
+/// `status`, the persisted gates, the deploy/ manifests and the binary's libraries.
+@Suite("operations")
+struct OperationsTests {
+    @Test("status shows phase, weight bar, failed/threshold, short revision, next due and ETA; approve names the status revision")
+    func statusAndApprove() throws {
+        let w = try E2EWorld()
+        defer { w.stop() }
+        _ = try w.reconcile(until: "Initialized")
+        try w.edit("deployment.yaml", "podinfo:6.7.0", "podinfo:6.7.1")
+        try w.commit("v2")
+        _ = try w.reconcile(until: "Progressing")
+        let common = ["--kubeconfig", w.harness.kubeconfig, "-n", "demo"]
+        let json = try #require(try GitCanaryBinary.run(["status", "--output", "json"] + common, in: w.dir.url))
+        #expect(json.status == 0)
+        let row = try #require(try JSONParser.parse(json.stdout).arrayValue?.first)
+        #expect(row["phase"]?.stringValue == "Progressing")
+        #expect(row["threshold"]?.intValue == 2)
+        let commit = try #require(try w.get("/apis/flagger.app/v1beta1/namespaces/demo/canaries/podinfo")["status", "revision", "commit"]?.stringValue)
+        #expect(row["revision"]?.stringValue == String(commit.prefix(7)))
+        #expect(row["nextDue"] != nil && row["eta"] != nil)
+        let text = try #require(try GitCanaryBinary.run(["status"] + common, in: w.dir.url))
+        #expect(text.stdout.contains("FAILED/THRESHOLD"))
+        #expect(text.stdout.contains("podinfo") && text.stdout.contains("0/2") && text.stdout.contains("[░░░░░░░░░░]"))
+
+        let approve = try #require(try GitCanaryBinary.run(["approve", "podinfo", "--gate", "promotion"] + common, in: w.dir.url))
+        #expect(approve.status == 0, "\(approve.stderr)")
+        let annotated = try w.get("/apis/flagger.app/v1beta1/namespaces/demo/canaries/podinfo")
+        #expect(annotated["metadata", "annotations", "gitcanary.dev/approve-promotion"]?.stringValue == commit)
+        let reject = try #require(try GitCanaryBinary.run(["reject", "podinfo", "--revision", "zz"] + common, in: w.dir.url))
+        #expect(reject.status == 64)
+    }
+
+    @Test("deploy/cronjob (with deploy/crds through its kustomization) applies cleanly with kubectl")
+    func deployManifestsApply() throws {
+        guard let kubectl = KubectlTool.detect() else {
+            Issue.record("kubectl is not installed: cannot check deploy/ (install kubectl to run this test)")
+            return
+        }
+        let harness = try SandboxHarness()
+        defer { harness.stop() }
+        let root = GitCanaryBinary.packageRoot.path
+        let result = try harness.kubectl(kubectl, ["apply", "--validate=false", "-k", root + "/deploy/cronjob"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("cronjob.batch/gitcanary created"))
+        #expect(result.stdout.contains("customresourcedefinition.apiextensions.k8s.io/canaries.flagger.app created"))
+        let again = try harness.kubectl(kubectl, ["apply", "--validate=false", "-f", root + "/deploy/cronjob/indexed/job-sharded.yaml"])
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
+    @Test("the built binary links libgit2 and libcurl (the Dockerfile's runtime packages)")
+    func linkedLibraries() throws {
+        let path = try #require(GitCanaryBinary.path)
+        let ldd = try SandboxProcessRunner.run("/usr/bin/ldd", [path], timeout: 30)
+        #expect(ldd.stdout.contains("libgit2"))
+        #expect(ldd.stdout.contains("libcurl"))
+    }
+}
