@@ -67,9 +67,9 @@ final class E2EWorld: @unchecked Sendable {
     }
 
     /// Runs the binary and returns its JSON document.
-    func run(_ command: String = "reconcile", _ extra: [String] = []) throws -> JSONValue {
+    func run(_ command: String = "reconcile", _ extra: [String] = [], status: Int32 = 0) throws -> JSONValue {
         guard let r = try GitCanaryBinary.run(arguments(command, extra), in: dir.url) else { return .null }
-        #expect(r.status == 0, "gitcanary \(command) exited \(r.status): \(r.stderr.suffix(2000))")
+        #expect(r.status == status, "gitcanary \(command) exited \(r.status): \(r.stderr.suffix(2000))")
         return (try? JSONParser.parse(r.stdout)) ?? .null
     }
 
@@ -80,10 +80,13 @@ final class E2EWorld: @unchecked Sendable {
     }
 
     /// Runs reconcile, stepping the clock one minute after each, until the phase; returns (phase, weight) per run.
-    func reconcile(until phase: String, maxRuns: Int = 12) throws -> [(String, Int64)] {
+    func reconcile(until phase: String, maxRuns: Int = 12, extra: [String] = [], lastStatus: Int32 = 0) throws -> [(String, Int64)] {
         var seen: [(String, Int64)] = []
         for _ in 0..<maxRuns {
-            let doc = try run()
+            guard let r = try GitCanaryBinary.run(arguments("reconcile", extra), in: dir.url) else { return seen }
+            let doc = (try? JSONParser.parse(r.stdout)) ?? .null
+            let reached = Self.canary(doc)?.phase == phase
+            #expect(r.status == (reached ? lastStatus : 0), "gitcanary reconcile exited \(r.status): \(r.stderr.suffix(2000))")
             if let c = Self.canary(doc) {
                 seen.append((c.phase, c.weight))
                 if c.phase == phase { return seen }

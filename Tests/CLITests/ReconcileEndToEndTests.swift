@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import Resources
 import Sandbox
 import TestSupport
@@ -53,18 +54,33 @@ struct ReconcileEndToEndTests {
         let vs = try w.get("/apis/networking.istio.io/v1beta1/namespaces/demo/virtualservices/podinfo")
         #expect(vs["spec", "http"]?.arrayValue?.first?["route"]?.arrayValue?.first?["weight"]?.intValue == 100)
 
-        // A Git sync of an unchanged repository, a canary not due: no writes.
+        // A Git sync of an unchanged repository, a canary not due: no writes. Metrics to a file and a Pushgateway,
+        // a Markdown summary.
         w.harness.sandbox.advanceClock(by: 60)
+        let gateway = try AnalysisLoopbackReceiver(respond: { _, _ in .text("", status: 200) })
+        defer { gateway.stop() }
+        let metricsFile = w.dir.url.appendingPathComponent("metrics.prom").path
+        let summaryFile = w.dir.url.appendingPathComponent("summary.md").path
         sandbox.resetRequestCounts()
-        _ = try w.run()
+        _ = try w.run("reconcile", ["--metrics-file", metricsFile, "--summary-file", summaryFile, "--pushgateway", gateway.baseURL])
         #expect(sandbox.requestCounts.mutating == 0)
+        let metrics = try String(contentsOfFile: metricsFile, encoding: .utf8)
+        #expect(metrics.contains("flagger_canary_successes_total{name=\"podinfo\",namespace=\"demo\"} 1"))
+        #expect(metrics.contains("flagger_canary_status{name=\"podinfo\",namespace=\"demo\"} 1"))
+        #expect(metrics.contains("gitcanary_run_requests{verb=\"list\"}"))
+        #expect(try String(contentsOfFile: summaryFile, encoding: .utf8).contains("| demo/podinfo | Succeeded |"))
+        let pushed = try #require(gateway.requests.first)
+        #expect(pushed.method == "PUT" && pushed.path == "/metrics/job/gitcanary/shard/0")
+        #expect(pushed.bodyText.contains("flagger_canary_successes_total{name=\"podinfo\",namespace=\"demo\"} 1"))
+        let events = try w.get("/api/v1/namespaces/demo/events")["items"]?.arrayValue ?? []
+        #expect(events.contains { ($0["message"]?.stringValue ?? "").contains("Promotion completed") })
 
         // v3 with a bad success rate: rolled back, then not retried.
         try w.edit("deployment.yaml", "podinfo:6.7.1", "podinfo:6.7.2")
         try w.edit("deployment.yaml", "      labels:\n        app: podinfo\n    spec:",
                    "      labels:\n        app: podinfo\n      annotations:\n        sandbox.gitcanary.dev/success-rate: \"80\"\n    spec:")
         try w.commit("v3")
-        let v3 = try w.reconcile(until: "Failed")
+        let v3 = try w.reconcile(until: "Failed", extra: ["--fail-on-rollback"], lastStatus: 3)
         #expect(v3.last?.0 == "Failed")
         #expect(try w.get("/apis/apps/v1/namespaces/demo/deployments/podinfo-primary")["spec", "template", "spec", "containers"]?
             .arrayValue?.first?["image"]?.stringValue == "ghcr.io/stefanprodan/podinfo:6.7.1")
