@@ -126,3 +126,27 @@ extension ClusterSnapshot {
         objects.filter { ["MetricTemplate", "AlertProvider", "Secret"].contains($0.key.kind) }.map(\.value)
     }
 }
+
+extension ClusterSnapshot {
+    /// Lays the sync's applied bodies over the observed objects (objects merged key by key, everything else
+    /// replaced), so `plan` shows each canary's next step as it will be once Git is synced.
+    mutating func overlay(_ plan: SyncPlan) {
+        for entry in plan.entries {
+            guard case .apply(let body) = entry.action else { continue }
+            let key = ObjectKey(entry.ref)
+            if let live = objects[key] {
+                objects[key] = Self.merge(live, body)
+            }
+            if entry.ref.kind == Canary.kind, let i = canaries.firstIndex(where: { Manifest(object: $0).ref.name == entry.ref.name && Manifest(object: $0).ref.namespace == entry.ref.namespace }) {
+                canaries[i] = Self.merge(canaries[i], body)
+            }
+        }
+    }
+
+    static func merge(_ base: JSONValue, _ over: JSONValue) -> JSONValue {
+        guard case .object(let o) = over, case .object = base else { return over }
+        var out = base
+        for (k, v) in o { out[k] = merge(base[k] ?? .null, v) }
+        return out
+    }
+}

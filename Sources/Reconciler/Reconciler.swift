@@ -105,6 +105,9 @@ public struct Reconciler: Sendable {
         let deadline = Deadline(after: options.budget, from: started)
         let objects = ObjectListAnalysisObjects(objects: snapshot.analysisObjects)
         if options.mode == .plan {
+            // Plan the canaries against the state the sync would leave: what Git declares over what is live.
+            snapshot.overlay(syncPlan)
+            works = await context.precheck(snapshot)
             var config = options.analysis
             config.callsWebhooks = false
             let analyzer = Analyzer(client: environment.http, configuration: config, objects: objects, deadline: deadline, logger: logger)

@@ -85,24 +85,32 @@ struct CanaryRow {
 
     /// Steps left until Succeeded when every check passes (the planner's estimate, from the status).
     static func remainingSteps(_ canary: Canary, _ s: CanaryStatus) -> Int {
+        let promotionSteps: Int = {
+            let step = canary.stepWeightPromotion
+            let w = s.canaryWeight ?? 0
+            return (step > 0 && w > 0 ? Int((Double(w) / Double(step)).rounded(.up)) : 1) + 1
+        }()
         switch s.phase ?? .none {
         case .finalising: return 1
-        case .promoting: return 2
+        case .promoting: return promotionSteps
         default: break
         }
         switch canary.strategy {
         case .canary:
             var w = s.canaryWeight ?? 0
-            var n = 0
-            while w < canary.maxWeight && n < 200 {
+            var n = w == 0 ? 1 : 0
+            var guardCount = 0
+            while w < canary.maxWeight && guardCount < 200 {
+                guardCount += 1
                 let step = canary.nextStepWeight(from: w)
                 if step <= 0 { break }
                 w += step
                 n += 1
             }
-            return n + 3
+            return n + 1 + promotionSteps
         case .blueGreen, .abTesting:
-            return max(0, canary.iterations - (s.iterations ?? 0)) + 3
+            let extra = canary.strategy == .blueGreen ? 1 : 0
+            return max(0, canary.iterations - (s.iterations ?? 0)) + extra + 1 + promotionSteps
         }
     }
 
