@@ -182,6 +182,11 @@ public struct Reconciler: Sendable {
             if let error = execution.error { w.outcome.error = error }
             if execution.statusWritten {
                 w.outcome.status = plan.statusUpdate
+                if let written = plan.statusUpdate, let back = execution.canaryAfter,
+                   let advice = CRDCompatibility.advice(missing: CRDCompatibility.missingStatusFields(written: written, readBack: back)) {
+                    w.outcome.warnings.append(advice)
+                    logger.warning("\(advice)")
+                }
                 let problems = await effects.run(plan, canary: canary, revision: revision.commit, now: now)
                 if !problems.isEmpty { logger.warning("\(canary.name): \(problems.count) effect(s) failed") }
             }

@@ -64,6 +64,7 @@ public enum ReportJSON {
             if let conflict = e.conflict { o["conflict"] = .string(conflict) }
         }
         if let s = c.skipped { o["skipped"] = .string(s) }
+        if !c.warnings.isEmpty { o["warnings"] = .array(c.warnings.map { .string($0) }) }
         if let e = c.error { o["error"] = .string(e) }
         return o
     }

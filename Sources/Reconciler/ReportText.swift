@@ -54,6 +54,7 @@ public enum ReportText {
             out.append("    \(c.decision)")
             if let err = c.error, err != c.decision { out.append("    error: \(err)") }
             if let conflict = c.execution?.conflict { out.append("    conflict: \(conflict)") }
+            for warning in c.warnings { out.append("    warning: \(warning)") }
             if let plan = c.plan {
                 for k in plan.checks where k.verdict != .skipped || r.mode == .plan {
                     out.append("    check \(k.kind.rawValue) \(k.name): \(k.verdict.rawValue)" + (k.value.map { " value \(String(format: "%.4g", $0))" } ?? "")

@@ -26,6 +26,8 @@ public struct CanaryOutcome: Sendable {
     public var skipped: String?
     /// An error of this canary (a failed write, an undecodable Canary).
     public var error: String?
+    /// Warnings (e.g. Flagger's CRD pruning GitCanary's status fields).
+    public var warnings: [String] = []
 
     /// Creates an outcome.
     public init(ref: ObjectRef, phaseBefore: CanaryPhase = .none, weightBefore: Int = 0, threshold: Int = 0, intervalSeconds: Double = 60) {

@@ -121,6 +121,33 @@ struct ReconcilerRunTests {
         #expect(metrics.contains("flagger_canary_successes_total{name=\"b\",namespace=\"mp\"} 0"))
     }
 
+    @Test("a Conflict on the status write (another writer moved the Canary): skipped and reported, not an error")
+    func statusConflict() async throws {
+        let w = try World()
+        defer { w.harness.stop() }
+        for _ in 0..<4 {
+            let (r, _) = try await w.run()
+            if w.phases(r).values.allSatisfy({ $0 == "Initialized" }) && r.canaries.count == 2 { break }
+            w.harness.sandbox.advanceClock(by: 60)
+        }
+        var yaml = try String(contentsOfFile: w.repo + "/apps.yaml", encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "example/a:v1", with: "example/a:v2")
+        try yaml.write(toFile: w.repo + "/apps.yaml", atomically: true, encoding: .utf8)
+        try w.commit()
+        w.harness.sandbox.inject(FaultRule(verb: "update", resource: "canaries.flagger.app/status", action: .status(409, message: "the object has been modified")))
+        let (r, client) = try await w.run()
+        let a = try #require(r.canaries.first { $0.ref.name == "a" })
+        #expect(a.execution?.conflict != nil)
+        #expect(a.execution?.statusWritten == false)
+        #expect(!r.hasErrors, "\(r.errors) \(r.canaries.compactMap(\.error))")
+        #expect(ReportText.render(r).contains("conflict:"))
+        let live = try await client.get(BuiltinResources.canaries, namespace: "mp", name: "a")
+        #expect(live["status", "phase"]?.stringValue == "Initialized")
+        // The next run takes the step.
+        let (again, _) = try await w.run()
+        #expect(w.phases(again)["a"] == "Progressing")
+    }
+
     @Test("a Lease held by another run: the run waits up to --lease-wait, writes nothing and says who holds it")
     func leaseHeld() async throws {
         let w = try World()
