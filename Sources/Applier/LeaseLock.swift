@@ -104,6 +104,13 @@ public struct LeaseLock: Sendable {
                 return .acquired(LeaseHandle(lock: self, record: record, waited: waited))
             } catch where error.isConflict || error.isAlreadyExists {
                 logger.debug("lost a lease race; looking again", metadata: ["lease": "\(namespace)/\(name)"])
+                if ContinuousClock.now >= deadline, let winner = try? await client.get(BuiltinResources.leases, namespace: namespace, name: name) {
+                    // Past the bound and still racing: report whoever won (a failed read simply retries the loop).
+                    let record = LeaseRecord(lease: winner)
+                    if !record.holder.isEmpty && record.holder != identity {
+                        return .heldBy(holder: record.holder, until: record.expiry)
+                    }
+                }
                 continue
             } catch where error.isNotFound && current == nil {
                 throw KubeAPIError(

@@ -46,8 +46,9 @@ public struct SyncApplier: Sendable {
         result.entries += prunes
 
         guard plan.inventoryChanged || prunes.contains(where: { $0.action == .failed }), !options.dryRun else { return result }
+        let location = "inventory ConfigMap \(sync.inventoryNamespace)/\(sync.shard.inventoryName)"
         if let why = stop.reason() {
-            result.inventoryError = "inventory ConfigMap \(sync.inventoryNamespace)/\(sync.shard.inventoryName) " + why
+            result.inventoryError = "\(location) \(why)"
             return result
         }
         var inventory = plan.inventory
@@ -55,18 +56,25 @@ public struct SyncApplier: Sendable {
             inventory.keys.insert(entry.key)  // a prune that failed is tried again next run
             inventory.versions[entry.key.groupKind] = entry.ref.version
         }
-        let body = inventory.configMap(name: sync.shard.inventoryName, namespace: sync.inventoryNamespace, source: sync.sourceName)
         do {
-            _ = try await client.patch(
-                BuiltinResources.configMaps, namespace: sync.inventoryNamespace, name: sync.shard.inventoryName,
-                patch: .apply(body, fieldManager: options.fieldManager, force: true))
+            try await writeInventory(inventory, sync: sync)
             result.inventoryWritten = true
-            logger.debug("inventory written", metadata: ["configmap": "\(sync.inventoryNamespace)/\(sync.shard.inventoryName)", "objects": "\(inventory.keys.count)"])
         } catch {
-            result.inventoryError = "inventory ConfigMap \(sync.inventoryNamespace)/\(sync.shard.inventoryName): \(error)"
+            result.inventoryError = "\(location): \(error)"
             logger.error("the inventory could not be written", metadata: ["error": "\(error)"])
         }
         return result
+    }
+
+    /// Server-side applies the inventory ConfigMap.
+    private func writeInventory(_ inventory: SyncInventory, sync: SyncOptions) async throws(KubeAPIError) {
+        let body = inventory.configMap(name: sync.shard.inventoryName, namespace: sync.inventoryNamespace, source: sync.sourceName)
+        _ = try await client.patch(
+            BuiltinResources.configMaps, namespace: sync.inventoryNamespace, name: sync.shard.inventoryName,
+            patch: .apply(body, fieldManager: options.fieldManager, force: true))
+        logger.debug(
+            "inventory written",
+            metadata: ["configmap": "\(sync.inventoryNamespace)/\(sync.shard.inventoryName)", "objects": "\(inventory.keys.count)"])
     }
 
     /// Runs entries in order; consecutive entries of the same kind rank run `concurrency` at a time.

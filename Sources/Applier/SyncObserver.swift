@@ -6,8 +6,9 @@ import Resources
 /// namespace), then one labelled LIST per kind and namespace scope (``SyncPlanner/observationScopes``), and the
 /// live Canaries of those namespaces (unfiltered, so their generated objects are protected from prune).
 ///
-/// A kind that the server does not serve yet because a CRD in Git declares it is read as empty; any other read
-/// error is thrown (architecture rule 5: read errors change nothing).
+/// A kind that the server does not serve is read as empty when a CRD in Git declares it (created by this sync) or
+/// when only an inventory names it (its CRD is gone, so are its objects); any other read error is thrown
+/// (architecture rule 5: read errors change nothing).
 public struct SyncObserver: Sendable {
     /// The client.
     public let client: KubeClient
@@ -27,9 +28,16 @@ public struct SyncObserver: Sendable {
             options: ListOptions(labelSelector: SyncLabels.inventorySelector(source: options.sourceName)))
         let inventories = inventoryItems.map(SyncShardInventory.init(configMap:))
         let scopes = SyncPlanner.observationScopes(desired: desired, inventories: inventories, options: options)
-        let gitKinds = Set(desired.filter { $0.kind == "CustomResourceDefinition" }.flatMap { m in
+        // Kinds that may read as empty when not served: those whose CRD is in Git (created by this sync), and those
+        // known only from an inventory (their CRD was removed: none of their objects can exist).
+        var mayBeUnserved = Set(desired.filter { $0.kind == "CustomResourceDefinition" }.flatMap { m in
             CustomKinds.mappings(of: m.object).map { "\($0.gvr.apiVersion)|\($0.kind)" }
         })
+        let declared = Set(desired.map { "\($0.apiVersion)|\($0.kind)" })
+        for scope in scopes where !declared.contains("\(scope.apiVersion)|\(scope.kind)") {
+            mayBeUnserved.insert("\(scope.apiVersion)|\(scope.kind)")
+        }
+        let gitKinds = mayBeUnserved
         var canaryNamespaces = Set(scopes.compactMap(\.namespace))
         canaryNamespaces.subtract(scopes.filter { $0.kind == "Canary" }.compactMap(\.namespace))
         var reads: [(scope: SyncScope, labelled: Bool)] = scopes.map { ($0, $0.kind != "Canary") }

@@ -308,4 +308,51 @@ struct ApplierSandboxTests {
             #expect(!again.plan.hasWrites, "shard \(index): \(again.plan.entries.filter(\.isWrite).map(\.ref))")
         }
     }
+
+    @Test(
+        "kubectl, an independent client, sees what the sync applied: labels, the applied-hash and the field managers",
+        .enabled(if: KubectlTool.detect() != nil, "kubectl is not installed"))
+    func kubectlSeesIt() async throws {
+        let kubectl = try #require(KubectlTool.detect())
+        let (harness, client) = try await Self.start()
+        defer { harness.stop() }
+        _ = try await ApplierTestRun(client: client, options: options).run(Self.repo())
+        let names = try harness.kubectl(kubectl, ["get", "configmaps", "-n", "prod", "-l", SyncLabels.selector(source: "apps"), "-o", "name"])
+        #expect(names.status == 0, "\(names.stderr)")
+        #expect(Set(names.stdout.split(separator: "\n").map(String.init)) == ["configmap/extra", "configmap/podinfo-config"])
+        var args = ["get", "deployment", "podinfo", "-n", "prod", "-o", "json"]
+        if kubectl.supportsShowManagedFields { args.append("--show-managed-fields") }
+        let got = try harness.kubectl(kubectl, args)
+        #expect(got.status == 0, "\(got.stderr)")
+        let object = try JSONParser.parse(Array(got.stdout.utf8))
+        #expect(object["metadata", "annotations", SyncLabels.appliedHash]?.stringValue?.count == 64)
+        if kubectl.supportsShowManagedFields {
+            let managers = (object["metadata", "managedFields"]?.arrayValue ?? []).compactMap { $0["manager"]?.stringValue }
+            #expect(managers.contains("gitcanary"))
+            let owners = (object["metadata", "managedFields"]?.arrayValue ?? []).filter { $0["fieldsV1", "f:spec", "f:replicas"] != nil }
+            #expect(!owners.contains { $0["manager"]?.stringValue == "gitcanary" }, "Git's manager never owns the target's replicas")
+        }
+    }
+
+    @Test("gitcanary plan's dry run persists nothing: new kinds and new namespaces are skipped, changes are shown")
+    func dryRun() async throws {
+        let (harness, client) = try await Self.start()
+        defer { harness.stop() }
+        var plan = ApplierTestRun(client: client, options: options)
+        plan.applier.dryRun = true
+        let fresh = try #require(try await plan.run(Self.repo()).changes)
+        #expect(!fresh.hasFailures, "\(fresh.reportLines())")
+        #expect(fresh.counts[.created] == 2, "the CRD and the Namespace: \(fresh.reportLines())")
+        #expect(Set(fresh.entries(.skipped).map(\.ref.kind)) == ["Canary", "Deployment", "ConfigMap", "Secret", "Service", "HorizontalPodAutoscaler"])
+        await #expect(throws: KubeAPIError.self) { try await client.get(BuiltinResources.namespaces, name: "prod") }
+
+        _ = try await ApplierTestRun(client: client, options: options).run(Self.repo())
+        harness.sandbox.resetRequestCounts()
+        let changed = try #require(try await plan.run(Self.repo(color: "orange")).changes)
+        #expect(changed.entries(.configured).map(\.ref.name) == ["podinfo-config"])
+        #expect(changed.reportLines().contains(#"    data.color: "blue" → "orange""#))
+        #expect(harness.sandbox.requestCounts.count("patch", "configmaps") == 1)
+        let cm = try await client.get(BuiltinResources.configMaps, namespace: "prod", name: "podinfo-config")
+        #expect(cm["data", "color"] == "blue")
+    }
 }

@@ -29,7 +29,7 @@ struct ApplierSyncTests {
         #expect(api.counts["PATCH deployments"] == 1)
         let lease = try #require(api.object("/apis/coordination.k8s.io/v1/namespaces/gitcanary-system/leases/gitcanary-0"))
         #expect(lease["spec", "holderIdentity"] == nil)  // released
-        #expect(lease["spec", "leaseDurationSeconds"] == 5)
+        #expect(lease["spec", "leaseDurationSeconds"] == 30)
 
         api.resetCounts()
         let before = client.accounting.snapshot
@@ -197,11 +197,31 @@ struct ApplierSyncTests {
         var stolen = try #require(api.object(path))
         stolen.set("b", at: ["spec", "holderIdentity"])
         api.put(path, stolen)
-        let deadline = ContinuousClock.now + .seconds(3)
+        let deadline = ContinuousClock.now + .seconds(30)
         while !lease.isLost && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         let lost = await applier.apply(plan, sync: options, lease: lease)
         #expect(lost.entries.allSatisfy { $0.action == .skipped && $0.message.contains("Lease") })
         #expect(api.object(deployment) == nil)
         #expect(api.object("/api/v1/namespaces/gitcanary-system/configmaps/gitcanary-inventory") == nil)
+    }
+
+    @Test("A kind known only from the inventory whose CRD is gone reads as empty and leaves the inventory")
+    func goneKind() async throws {
+        let api = try ApplierFakeAPI()
+        defer { api.stop() }
+        let run = ApplierTestRun(client: try api.client(), options: options)
+        _ = try await run.run(ApplierRepo.repo())
+        // Someone deletes the Widget CRD (and so its objects); Git no longer declares either.
+        let crd = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com"
+        api.state.withLock { s in
+            s.objects[crd] = nil
+            s.objects["/apis/example.com/v1/namespaces/prod/widgets/gizmo"] = nil
+        }
+        let out = try await run.run(ApplierRepo.repo(widget: false))
+        #expect(!(out.changes?.hasFailures ?? true), "\(out.changes?.reportLines() ?? [])")
+        let inventory = try #require(api.object("/api/v1/namespaces/gitcanary-system/configmaps/gitcanary-inventory"))
+        #expect(inventory["data", "entries"]?.stringValue?.contains("Widget") == false)
+        let again = try await run.run(ApplierRepo.repo(widget: false))
+        #expect(!again.plan.hasWrites)
     }
 }

@@ -30,7 +30,7 @@ struct ApplierTestRun {
         if applier.dryRun {
             return Outcome(plan: plan, changes: await SyncApplier(client: client, options: applier, logger: Self.quiet).apply(plan, sync: options))
         }
-        let lock = LeaseLock(client: client, namespace: options.inventoryNamespace, name: options.shard.leaseName, identity: identity, duration: .seconds(5),
+        let lock = LeaseLock(client: client, namespace: options.inventoryNamespace, name: options.shard.leaseName, identity: identity, duration: .seconds(30),
             logger: Self.quiet)
         switch try await lock.acquire(waitingUpTo: .seconds(2)) {
         case .heldBy(let holder, _):
