@@ -4,7 +4,9 @@
 #   first clone   gitcanary source --revision-only (empty cache)   vs  git clone --bare   (and git clone, for reference)
 #   no change     gitcanary source --revision-only (warm cache)    vs  git fetch in the bare clone
 #   full read     gitcanary source (fetch + decode all 5,000 files, warm cache), for reference
+#   start-up      gitcanary --version (process start, no Git work) and the in-process fetch time from --output json
 # Prints the median of RUNS runs of each and the ratios. Usage: bench/git/run.sh [RUNS] (default 7).
+# The binary is linked with --static-swift-stdlib (as a CronJob image would ship it): start-up is part of every run.
 set -euo pipefail
 RUNS=${1:-7}
 FILES=5000
@@ -19,8 +21,8 @@ cleanup() {
 trap cleanup EXIT
 
 echo "building release binary..." >&2
-(cd "$ROOT" && swift build -c release --product gitcanary >/dev/null)
-BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/gitcanary"
+(cd "$ROOT" && swift build -c release --static-swift-stdlib --product gitcanary >/dev/null)
+BIN="$(cd "$ROOT" && swift build -c release --static-swift-stdlib --show-bin-path)/gitcanary"
 
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME="$WORK"
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
@@ -67,7 +69,7 @@ time_ms() { local s e; s=$(now_ms); "$@" >/dev/null 2>"$WORK/last.err" || { cat 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 
 declare -A T
-for kind in gc_clone git_clone_bare git_clone gc_nochange git_fetch gc_full; do T[$kind]=""; done
+for kind in gc_clone git_clone_bare git_clone gc_nochange git_fetch gc_full gc_start gc_inproc; do T[$kind]=""; done
 for r in $(seq "$RUNS"); do
   rm -rf "$WORK/c" "$WORK/b" "$WORK/w"
   T[gc_clone]+="$(time_ms "$BIN" source --repo "$URL" --cache-dir "$WORK/c" --revision-only) "
@@ -76,13 +78,15 @@ for r in $(seq "$RUNS"); do
   T[gc_nochange]+="$(time_ms "$BIN" source --repo "$URL" --cache-dir "$WORK/c" --revision-only) "
   T[git_fetch]+="$(time_ms git -C "$WORK/b" fetch -q origin) "
   T[gc_full]+="$(time_ms "$BIN" source --repo "$URL" --cache-dir "$WORK/c" --output json) "
+  T[gc_start]+="$(time_ms "$BIN" --version) "
+  T[gc_inproc]+="$("$BIN" source --repo "$URL" --cache-dir "$WORK/c" --revision-only --output json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fetch"]["milliseconds"])') "
 done
 # Transfer check: the no-change run must receive nothing.
 OBJECTS=$("$BIN" source --repo "$URL" --cache-dir "$WORK/c" --revision-only --output json | python3 -c 'import json,sys; d=json.load(sys.stdin)["fetch"]; print(d["cache"], d["receivedObjects"])')
 
 m() { echo "${T[$1]}" | tr ' ' '\n' | grep -v '^$' | median; }
 GC_CLONE=$(m gc_clone); GIT_BARE=$(m git_clone_bare); GIT_CLONE=$(m git_clone)
-GC_NOCHANGE=$(m gc_nochange); GIT_FETCH=$(m git_fetch); GC_FULL=$(m gc_full)
+GC_NOCHANGE=$(m gc_nochange); GIT_FETCH=$(m git_fetch); GC_FULL=$(m gc_full); GC_START=$(m gc_start); GC_INPROC=$(m gc_inproc)
 ratio() { python3 -c "print('%.2f' % ($1 / max($2, 1)))"; }
 echo
 echo "GitSource benchmark: $FILES files, $COMMITS commits, median of $RUNS runs (ms), git $(git --version | cut -d' ' -f3), $(nproc) cores"
@@ -91,8 +95,12 @@ printf '%-46s %8s\n' "first clone: git clone --bare" "$GIT_BARE"
 printf '%-46s %8s\n' "first clone: git clone (with checkout)" "$GIT_CLONE"
 printf '%-46s %8s\n' "no change:   gitcanary source --revision-only" "$GC_NOCHANGE"
 printf '%-46s %8s\n' "no change:   git fetch" "$GIT_FETCH"
+printf '%-46s %8s\n' "no change:   gitcanary fetch, in-process" "$GC_INPROC"
+printf '%-46s %8s\n' "start-up:    gitcanary --version" "$GC_START"
 printf '%-46s %8s\n' "full read:   gitcanary source (5,000 files)" "$GC_FULL"
 echo "ratio first clone  gitcanary / git clone --bare = $(ratio "$GC_CLONE" "$GIT_BARE")   (target <= 1.5)"
 echo "ratio first clone  gitcanary / git clone        = $(ratio "$GC_CLONE" "$GIT_CLONE")"
 echo "ratio no change    gitcanary / git fetch        = $(ratio "$GC_NOCHANGE" "$GIT_FETCH")   (target <= 1.0)"
+echo "ratio no change    gitcanary in-process / git fetch = $(ratio "$GC_INPROC" "$GIT_FETCH")"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "no-change run: cache=$(echo "$OBJECTS" | cut -d' ' -f1), received objects=$(echo "$OBJECTS" | cut -d' ' -f2)   (target 0)"

@@ -41,8 +41,13 @@ struct GitCallError: Error, Sendable, CustomStringConvertible {
 
     /// Not found (`GIT_ENOTFOUND`).
     var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+    /// One of our callbacks stopped the operation (deadline, refused credentials or host key): the recorded
+    /// libgit2 message may be unrelated to the cause.
+    var isCallbackAbort: Bool { code == GIT_EUSER.rawValue || code == GIT_ECERTIFICATE.rawValue }
+
     /// An error of the local object database or repository files: a damaged cache.
     var isLocalStorage: Bool {
+        guard !isCallbackAbort else { return false }
         let local: [git_error_t] = [
             GIT_ERROR_ODB, GIT_ERROR_ZLIB, GIT_ERROR_REPOSITORY, GIT_ERROR_OBJECT, GIT_ERROR_REFERENCE,
             GIT_ERROR_INDEXER, GIT_ERROR_TREE, GIT_ERROR_SHA, GIT_ERROR_CONFIG,
