@@ -39,13 +39,6 @@ struct ClusterSnapshot: Sendable {
 
     /// The observed object of a reference.
     func object(_ ref: ObjectRef) -> JSONValue? { objects[ObjectKey(ref)] }
-
-    /// Objects of a namespace (what a canary's plan may read).
-    func objects(in namespace: String) -> [ObjectRef: JSONValue] {
-        var out: [ObjectRef: JSONValue] = [:]
-        for (k, v) in objects where k.namespace == namespace { out[Manifest(object: v).ref] = v }
-        return out
-    }
 }
 
 /// Reads the canaries and what they depend on.

@@ -32,6 +32,8 @@ struct PlanContext: Sendable {
     /// Plans every canary with ``DueProbe`` (no I/O) and decides which need writes; applies `--max-progressing`.
     func precheck(_ snap: ClusterSnapshot) async -> [CanaryWork] {
         var works: [CanaryWork] = []
+        var byNamespace: [String: [ObjectRef: JSONValue]] = [:]
+        for (k, v) in snap.objects { byNamespace[k.namespace, default: [:]][Manifest(object: v).ref] = v }
         for json in snap.canaries {
             let m = Manifest(object: json)
             var outcome = CanaryOutcome(ref: m.ref)
@@ -55,7 +57,7 @@ struct PlanContext: Sendable {
                 continue
             }
             var input = PlanInput(
-                canary: canary, observed: snap.objects(in: canary.namespace), now: now, revision: revision,
+                canary: canary, observed: byNamespace[canary.namespace] ?? [:], now: now, revision: revision,
                 settings: options.planner, random: Self.random())
             input.targetReplicasFromGit = gitReplicas(of: canary)
             work.input = input

@@ -84,9 +84,9 @@ public struct RunReport: Sendable {
 
     /// Whether a canary failed (was rolled back) in this run.
     public var hasRollback: Bool { canaries.contains { $0.failedThisRun } }
-    /// Whether the run had errors (run errors, failed sync entries or canary errors).
+    /// Whether the run had errors (run errors, files that did not decode, failed sync entries or canary errors).
     public var hasErrors: Bool {
-        !errors.isEmpty || (changeSet?.hasFailures ?? false) || canaries.contains { $0.error != nil }
+        !errors.isEmpty || !manifestErrors.isEmpty || (changeSet?.hasFailures ?? false) || canaries.contains { $0.error != nil }
     }
     /// The total number of API requests.
     public var totalRequests: Int { requestsByVerb.values.reduce(0, +) }

@@ -148,6 +148,28 @@ struct ReconcilerRunTests {
         #expect(w.phases(again)["a"] == "Progressing")
     }
 
+    @Test("--shard I/2: each shard handles only its canaries (stable hash); together they initialize both")
+    func shards() async throws {
+        let w = try World()
+        defer { w.harness.stop() }
+        var handled: [Int: Set<String>] = [0: [], 1: []]
+        for _ in 0..<4 {
+            for i in [0, 1] {
+                let (r, _) = try await w.run { $0.shard = SyncShard(index: i, count: 2) }
+                #expect(r.errors.isEmpty, "\(r.errors)")
+                handled[i, default: []].formUnion(r.canaries.map(\.ref.name))
+            }
+            w.harness.sandbox.advanceClock(by: 60)
+        }
+        for name in ["a", "b"] {
+            let shard = SyncSharding.shard(namespace: "mp", name: name, count: 2)
+            #expect(handled[shard]?.contains(name) == true, "\(name) in shard \(shard): \(handled)")
+            #expect(handled[1 - shard]?.contains(name) == false, "\(name) handled by shard \(1 - shard)")
+        }
+        let (all, _) = try await w.run()
+        #expect(w.phases(all) == ["a": "Initialized", "b": "Initialized"])
+    }
+
     @Test("a Lease held by another run: the run waits up to --lease-wait, writes nothing and says who holds it")
     func leaseHeld() async throws {
         let w = try World()
