@@ -31,6 +31,7 @@ final class E2EWorld: @unchecked Sendable {
             try fm.copyItem(at: root.appendingPathComponent("deploy/crds/\(f)"), to: repo.appendingPathComponent("crds-flagger/\(f)"))
         }
         try dir.write("repo/extra.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: demo\ndata:\n  a: \"1\"\n")
+        try dir.write("repo/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: demo\nstringData:\n  password: first-s3cret-value\n")
         try git(["init", "-q", "-b", "main"])
         try commit("v1")
     }

@@ -28,9 +28,15 @@ struct ReconcileEndToEndTests {
 
         // v2 in Git; `plan` shows it but writes nothing and calls no webhook.
         try w.edit("deployment.yaml", "podinfo:6.7.0", "podinfo:6.7.1")
+        try w.edit("secret.yaml", "first-s3cret-value", "second-s3cret-value")
         try w.commit("v2")
         sandbox.resetRequestCounts()
         let loadtests = sandbox.loadtesterRecords.count
+        let planText = try #require(try GitCanaryBinary.run(w.arguments("plan").map { $0 == "json" ? "text" : $0 }, in: w.dir.url))
+        #expect(planText.status == 0)
+        #expect(planText.stdout.contains("Secret/demo/creds configured") && planText.stdout.contains("(sensitive)"), "\(planText.stdout)")
+        #expect(!(planText.stdout + planText.stderr).contains("s3cret"))
+        #expect(planText.stdout.contains("Initialized → Progressing"))
         let plan = try w.run("plan")
         #expect(sandbox.requestCounts.mutating == 0)
         #expect(sandbox.loadtesterRecords.count == loadtests)
