@@ -21,9 +21,6 @@ public struct Reconciler: Sendable {
     /// Creates a reconciler.
     public init(environment: ReconcileEnvironment) { self.environment = environment }
 
-    /// The namespace of the module (kept for the README's table of modules).
-    public static let moduleName = "Reconciler"
-
     /// Runs once and reports. Never throws: errors are in the report (``RunReport/errors``).
     public func run(_ options: ReconcileOptions) async -> RunReport {
         let started = ContinuousClock.now
@@ -31,7 +28,6 @@ public struct Reconciler: Sendable {
         report.shard = options.shard
         let logger = environment.logger
         let client = environment.client
-        defer { _ = 0 }
         func seconds(since t: ContinuousClock.Instant) -> Double {
             let d = ContinuousClock.now - t
             return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18

@@ -57,6 +57,9 @@ struct ReconcileEndToEndTests {
         for svc in ["podinfo", "podinfo-primary", "podinfo-canary"] {
             #expect(try w.status("/api/v1/namespaces/demo/services/\(svc)") == 200, "service \(svc)")
         }
+        for dr in ["podinfo-primary", "podinfo-canary"] {
+            #expect(try w.status("/apis/networking.istio.io/v1beta1/namespaces/demo/destinationrules/\(dr)") == 200, "destination rule \(dr)")
+        }
         let vs = try w.get("/apis/networking.istio.io/v1beta1/namespaces/demo/virtualservices/podinfo")
         #expect(vs["spec", "http"]?.arrayValue?.first?["route"]?.arrayValue?.first?["weight"]?.intValue == 100)
 
