@@ -46,7 +46,7 @@ public enum ReportText {
         if let holder = r.leaseHeldBy {
             out.append("the Lease is held by \(holder): another run is working; nothing done, the next run goes on")
         }
-        if r.canaries.isEmpty { out.append("canaries: none") }
+        if r.canaries.isEmpty && r.revision != nil && r.errors.isEmpty { out.append("canaries: none") }
         for c in r.canaries {
             let phase = c.phaseAfter.rawValue.isEmpty ? "-" : c.phaseAfter.rawValue
             let change = c.phaseBefore != c.phaseAfter ? "\(c.phaseBefore.rawValue.isEmpty ? "(new)" : c.phaseBefore.rawValue) → \(phase)" : phase

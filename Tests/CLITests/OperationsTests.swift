@@ -53,6 +53,25 @@ struct OperationsTests {
         #expect(again.status == 0, "\(again.stderr)")
     }
 
+    @Test("exit codes: 64 for usage errors (before any configuration is read), 1 for a run error")
+    func exitCodes() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        for bad in [["--shard", "3/2"], ["--now", "yesterday"], ["--max-progressing", "0"], ["--output", "yaml"]] {
+            let r = try #require(try GitCanaryBinary.run(["reconcile", "--repo", "x"] + bad, in: dir.url))
+            #expect(r.status == 64, "\(bad): \(r.stderr)")
+        }
+        let harness = try SandboxHarness()
+        defer { harness.stop() }
+        let r = try #require(try GitCanaryBinary.run(
+            ["reconcile", "--repo", dir.url.appendingPathComponent("missing").path, "--kubeconfig", harness.kubeconfig,
+             "--cache-dir", dir.url.appendingPathComponent("cache").path, "--output", "json"], in: dir.url))
+        #expect(r.status == 1)
+        let doc = try JSONParser.parse(r.stdout)
+        let firstError = doc["errors"]?.arrayValue?.first?.stringValue ?? ""
+        #expect(firstError.hasPrefix("git:"), "\(firstError)")
+    }
+
     @Test("the built binary links libgit2 and libcurl (the Dockerfile's runtime packages)")
     func linkedLibraries() throws {
         let path = try #require(GitCanaryBinary.path)

@@ -91,6 +91,15 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Log format on stderr: auto (text on a terminal, else json), text or json. Env: GITCANARY_LOG_FORMAT.")
     var logFormat: String = EnvironmentDefault.string("LOG_FORMAT", default: "auto")
 
+    /// Usage errors (exit 64) found at parse time, before any configuration is loaded.
+    func validate() throws {
+        _ = try resolvedShard()
+        if let now, RFC3339Parse.date(now) == nil { throw ValidationError("--now must be an RFC 3339 time, got \(now)") }
+        if let maxProgressing, maxProgressing < 1 { throw ValidationError("--max-progressing must be at least 1") }
+        if budget <= 0 { throw ValidationError("--budget must be positive") }
+        if !["auto", "text", "json"].contains(logFormat) { throw ValidationError("--log-format must be auto, text or json") }
+    }
+
     /// Parses `INDEX/COUNT`, or the Indexed Job's `JOB_COMPLETION_INDEX` with `GITCANARY_SHARD_COUNT`.
     func resolvedShard() throws -> SyncShard {
         if let shard {
