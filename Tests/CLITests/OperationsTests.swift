@@ -72,6 +72,23 @@ struct OperationsTests {
         #expect(firstError.hasPrefix("git:"), "\(firstError)")
     }
 
+    @Test("gitcanary demo plays v1 initialized, v2 promoted step by step, v3 rolled back, and exits 0 in under a minute")
+    func demo() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let started = Date()
+        let r = try #require(try GitCanaryBinary.run(["demo"], in: dir.url))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(Date().timeIntervalSince(started) < 60)
+        let lines = r.lines
+        #expect(lines.contains { $0.contains("Initialized") })
+        for weight in ["[█░░░░░░░░░]  10%", "[██░░░░░░░░]  20%", "[███░░░░░░░]  30%"] {
+            #expect(lines.contains { $0.contains("Progressing") && $0.contains(weight) }, "\(weight)")
+        }
+        #expect(lines.contains { $0.contains("Succeeded") })
+        #expect(lines.contains { $0.contains("Failed") && $0.contains("rollback") })
+    }
+
     @Test("the built binary links libgit2 and libcurl (the Dockerfile's runtime packages)")
     func linkedLibraries() throws {
         let path = try #require(GitCanaryBinary.path)
