@@ -47,9 +47,11 @@ public struct GitSourceError: Error, Sendable, CustomStringConvertible {
         self.gitFailure = gitFailure
     }
 
-    /// The message, followed by the libgit2 failure in parentheses when there is one.
+    /// The message, followed by the libgit2 failure in parentheses when it adds something.
     public var description: String {
         guard let gitFailure else { return message }
+        let cause = gitFailure.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        if !cause.isEmpty, message.contains(cause) { return message }
         return "\(message) (\(gitFailure))"
     }
 }

@@ -66,4 +66,26 @@ struct SourceCommandTests {
         #expect(bad.stderr.hasPrefix("error: cannot reach https://localhost:1/x.git"))
         #expect(!bad.stderr.contains("hunter2") && !bad.stdout.contains("hunter2"))
     }
+
+    @Test("two gitcanary processes sharing one cache: both succeed, one clones, the cache stays usable",
+          .enabled(if: SourceCommandTests.binary != nil))
+    func concurrentProcesses() async throws {
+        let d = try DaemonSetup()
+        defer { d.tearDown() }
+        let arguments = ["source", "--repo", d.url, "--cache-dir", d.setup.cache, "--revision-only", "--output", "json"]
+        async let a = Task.detached { try SourceCommandTests.run(arguments) }.value
+        async let b = Task.detached { try SourceCommandTests.run(arguments) }.value
+        let outputs = try await [a, b]
+        var outcomes: [String] = []
+        for out in outputs {
+            #expect(out.status == 0, "\(out.stderr)")
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+            #expect((doc["revision"] as? [String: Any])?["commit"] as? String == d.setup.firstCommit)
+            outcomes.append(((doc["fetch"] as? [String: Any])?["cache"] as? String) ?? "")
+        }
+        #expect(outcomes.sorted() == ["cloned", "upToDate"])
+        let after = try Self.run(["source", "--repo", d.url, "--cache-dir", d.setup.cache])
+        #expect(after.status == 1)  // the standard tree has two broken files on purpose
+        #expect(after.stdout.contains("8 objects"))
+    }
 }

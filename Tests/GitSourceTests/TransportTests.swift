@@ -177,6 +177,21 @@ struct TransportTests {
     }
 }
 
+extension TransportTests {
+    @Test("a token from the environment is sent as the password of x-access-token")
+    func token() async throws {
+        let setup = try LocalSetup()
+        defer { setup.fixture.remove() }
+        try setup.fixture.publish()
+        let server = try GitServers.http(
+            projectRoot: setup.fixture.servedRoot, logDirectory: try setup.fixture.scratch("logs"), username: "x-access-token", password: "tok-123")
+        defer { server.stop() }
+        let credentials = try GitCredentials.load(environment: ["GITCANARY_GIT_TOKEN": "tok-123"], directory: nil)
+        let result = try await setup.source(repository: "http://127.0.0.1:\(server.port)/repo.git", credentials: credentials).fetch(logger: CapturedLogs().logger)
+        #expect(result.revision.commit == setup.firstCommit)
+    }
+}
+
 /// A port nothing listens on (bound, then closed).
 func closedPort() throws -> Int {
     let listener = try SilentListener()
