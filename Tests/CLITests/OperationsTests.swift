@@ -89,6 +89,24 @@ struct OperationsTests {
         #expect(lines.contains { $0.contains("Failed") && $0.contains("rollback") })
     }
 
+    @Test("every flag of the README's options table is in `reconcile --help` (and the other way round)")
+    func readmeFlags() throws {
+        let readme = try String(contentsOf: GitCanaryBinary.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let table = readme.components(separatedBy: "## Options of `reconcile` and `plan`").last?.components(separatedBy: "## Exit codes").first ?? ""
+        func flags(_ text: String) -> Set<String> {
+            let regex = try? NSRegularExpression(pattern: "--[a-z][a-z-]+")
+            let range = NSRange(text.startIndex..., in: text)
+            return Set((regex?.matches(in: text, range: range) ?? []).compactMap { Range($0.range, in: text).map { String(text[$0]) } })
+        }
+        let documented = flags(table)
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let help = try #require(try GitCanaryBinary.run(["reconcile", "--help"], in: dir.url))
+        let offered = flags(help.stdout).subtracting(["--help", "--version", "--no-prune"])
+        #expect(offered.subtracting(documented).isEmpty, "undocumented: \(offered.subtracting(documented).sorted())")
+        #expect(documented.subtracting(offered).isEmpty, "documented but missing: \(documented.subtracting(offered).sorted())")
+    }
+
     @Test("the built binary links libgit2 and libcurl (the Dockerfile's runtime packages)")
     func linkedLibraries() throws {
         let path = try #require(GitCanaryBinary.path)
