@@ -92,26 +92,26 @@ public struct Reconciler: Sendable {
         }
         report.timings["observe"] = seconds(since: t)
 
-        // 3. Plan each canary with a probe that asks nothing: is it due, or drifted?
+        // 3. Plan each canary with a probe that asks nothing: is it due, or drifted? (`plan` plans against the state
+        // the sync would leave: what Git declares laid over what is live.)
         t = ContinuousClock.now
+        if options.mode == .plan { snapshot.overlay(syncPlan) }
         let context = PlanContext(options: options, revision: revision, now: now, syncPlan: syncPlan, observer: observer, namespaces: namespaces)
         var works = await context.precheck(snapshot)
-        report.timings["plan"] = seconds(since: t)
-
         let deadline = Deadline(after: options.budget, from: started)
-        let objects = ObjectListAnalysisObjects(objects: snapshot.analysisObjects)
         if options.mode == .plan {
-            // Plan the canaries against the state the sync would leave: what Git declares over what is live.
-            snapshot.overlay(syncPlan)
-            works = await context.precheck(snapshot)
             var config = options.analysis
             config.callsWebhooks = false
-            let analyzer = Analyzer(client: environment.http, configuration: config, objects: objects, deadline: deadline, logger: logger)
+            let analyzer = Analyzer(
+                client: environment.http, configuration: config,
+                objects: ObjectListAnalysisObjects(objects: snapshot.analysisObjects), deadline: deadline, logger: logger)
             works = await context.replan(works, probe: analyzer)
+            report.timings["plan"] = seconds(since: t)
             report.canaries = works.map(\.outcome)
             finish(&report)
             return report
         }
+        report.timings["plan"] = seconds(since: t)
 
         let anyWrites = syncPlan.hasWrites || works.contains { $0.needsWrite }
         guard anyWrites else {
