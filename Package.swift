@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Sandbox", "Resources", "HTTPServer"]),
     ],
     swiftLanguageModes: [.v6]
 )
