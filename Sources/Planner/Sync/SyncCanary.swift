@@ -16,6 +16,12 @@ public struct SyncCanary: Sendable, Hashable {
     public var apexName: String
     /// `ingressRef.name`, if any.
     public var ingressName: String?
+    /// `routeRef.name` (APISIX), if any.
+    public var routeRefName: String?
+    /// `service.port` (0 when absent).
+    public var servicePort: Int = 0
+    /// Whether the target is a Knative Service (`targetRef.apiVersion` serving.knative.dev/*).
+    public var knativeTarget = false
     /// `autoscalerRef` kind (default `HorizontalPodAutoscaler`) and name, if any.
     public var autoscaler: (kind: String, name: String)?
     /// `templateRef`s of the metrics, namespaces defaulted to the canary's.
@@ -40,6 +46,9 @@ public struct SyncCanary: Sendable, Hashable {
         let apex = json["spec", "service", "name"]?.stringValue ?? ""
         apexName = apex.isEmpty ? target : apex
         ingressName = json["spec", "ingressRef", "name"]?.stringValue
+        routeRefName = json["spec", "routeRef", "name"]?.stringValue
+        servicePort = Int(json["spec", "service", "port"]?.intValue ?? 0)
+        knativeTarget = json["spec", "targetRef", "apiVersion"]?.stringValue?.hasPrefix("serving.knative.dev") == true
         if let scaler = json["spec", "autoscalerRef", "name"]?.stringValue {
             autoscaler = (json["spec", "autoscalerRef", "kind"]?.stringValue ?? "HorizontalPodAutoscaler", scaler)
         }

@@ -11,7 +11,7 @@ public struct SyncOwnership: Sendable {
     /// Kinds of routing objects the rollout generates (by name, in the canary's namespace).
     public static let routingKinds: Set<String> = [
         "VirtualService", "DestinationRule", "HTTPRoute", "GRPCRoute", "TrafficSplit", "HTTPProxy", "TraefikService",
-        "Upstream", "RouteTable", "ApisixRoute", "TrafficRoute", "MeshHTTPRoute", "VirtualNode", "VirtualRouter",
+        "RouteTable", "TrafficRoute", "MeshHTTPRoute", "VirtualNode", "VirtualRouter",
         "Mapping", "ServiceProfile",
     ]
 
@@ -45,6 +45,9 @@ public struct SyncOwnership: Sendable {
         let target = SyncKey(group: group, kind: kind, namespace: ns, name: canary.targetName)
         if kind == "Deployment" { targets[target] = owner }
         func gen(_ kind: String, _ name: String) { generated[GeneratedKey(kind: kind, namespace: ns, name: name)] = owner }
+        // A Knative Service target is the user's own object; the rollout only sets its traffic (no primary, no
+        // Services).
+        if canary.knativeTarget { return }
         gen(kind, canary.primaryName)
         let apex = canary.apexName
         for name in [apex, apex + "-primary", apex + "-canary"] {
@@ -52,6 +55,9 @@ public struct SyncOwnership: Sendable {
             routingNames["\(ns)/\(name)"] = owner
         }
         if let ingress = canary.ingressName { gen("Ingress", ingress + "-canary") }
+        // APISIX and Gloo name their generated objects apart from the apex: the user's route/upstream stays Git's.
+        if let route = canary.routeRefName { gen("ApisixRoute", "\(route)-\(apex)-canary") }
+        for role in ["primary", "canary"] { gen("Upstream", "\(ns)-\(apex)-\(role)upstream-\(canary.servicePort)") }
         if let scaler = canary.autoscaler { gen(scaler.kind, scaler.name + "-primary") }
         if let workload = workloads[target] {
             let refs = PodTemplateRefs(workload: workload)
