@@ -11,7 +11,20 @@ public struct KubectlTool: Sendable {
 
     /// Finds kubectl (`GITCANARY_KUBECTL`, then PATH); nil when it is not installed.
     public static func detect() -> KubectlTool? {
-        let candidates = [ProcessInfo.processInfo.environment["GITCANARY_KUBECTL"], "kubectl"].compactMap { $0 }
+        detect(candidates: [ProcessInfo.processInfo.environment["GITCANARY_KUBECTL"], "kubectl"].compactMap { $0 })
+    }
+
+    /// Finds the old kubectl 1.20 that `scripts/setup` unpacks from Debian's `kubernetes-client` into
+    /// `.tools/kubectl-1.20/` of the package (or `GITCANARY_KUBECTL_LEGACY`); nil when absent.
+    public static func detectLegacy(packageRoot: String) -> KubectlTool? {
+        let candidates = [
+            ProcessInfo.processInfo.environment["GITCANARY_KUBECTL_LEGACY"],
+            packageRoot + "/.tools/kubectl-1.20/usr/bin/kubectl",
+        ].compactMap { $0 }
+        return detect(candidates: candidates.filter { FileManager.default.isExecutableFile(atPath: $0) })
+    }
+
+    private static func detect(candidates: [String]) -> KubectlTool? {
         for candidate in candidates {
             guard let path = SandboxProcessRunner.which(candidate) else { continue }
             let home = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-version-\(UUID().uuidString)").path

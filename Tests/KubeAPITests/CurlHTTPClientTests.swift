@@ -15,7 +15,7 @@ struct CurlHTTPClientTests {
     }
 
     @Test func reusesOneConnectionAcrossSequentialRequests() async throws {
-        let server = try HTTPServer(handler: Self.echo)
+        let server = try HTTPServer(idleTimeout: 3600, handler: Self.echo)
         defer { server.stop() }
         let http = try CurlHTTPClient(maxConcurrentRequests: 4)
         var connections = 0
@@ -89,7 +89,7 @@ struct CurlHTTPClientTests {
     }
 
     @Test func sendsMethodHeadersAndBody() async throws {
-        let server = try HTTPServer(handler: Self.echo)
+        let server = try HTTPServer(idleTimeout: 3600, handler: Self.echo)
         defer { server.stop() }
         let http = try CurlHTTPClient()
         for method in ["POST", "PUT", "PATCH", "DELETE"] {
@@ -107,7 +107,7 @@ struct CurlHTTPClientTests {
     }
 
     @Test func observerHearsEveryExchangeWithoutPaths() async throws {
-        let server = try HTTPServer(handler: Self.echo)
+        let server = try HTTPServer(idleTimeout: 3600, handler: Self.echo)
         defer { server.stop() }
         let seen = Mutex<[HTTPExchange]>([])
         let http = try CurlHTTPClient(observer: { e in seen.withLock { $0.append(e) } })
@@ -186,7 +186,7 @@ struct CurlHTTPClientTests {
 @Suite("CurlHTTPClient cancellation edge")
 struct CurlCancellationEdgeTests {
     @Test func alreadyCancelledTaskFailsWithoutSending() async throws {
-        let server = try HTTPServer(handler: CurlHTTPClientTests.echo)
+        let server = try HTTPServer(idleTimeout: 3600, handler: CurlHTTPClientTests.echo)
         defer { server.stop() }
         let http = try CurlHTTPClient()
         let task = Task {

@@ -70,7 +70,8 @@ final class LoopbackKubeServer: Sendable {
         forbidden = Set(forbid)
         self.dateOffset = TimeInterval(dateOffset)
         let box = HandlerBox()
-        http = try HTTPServer { request in box.server?.handle(request) ?? .text("starting", status: 503) }
+        // Idle connections live long: reuse assertions must hold even when a loaded test process stalls.
+        http = try HTTPServer(idleTimeout: 3600) { request in box.server?.handle(request) ?? .text("starting", status: 503) }
         box.server = self
     }
 
