@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KubeAPI
 import Logging
+import Planner
 import Reconciler
 import Resources
 
@@ -74,43 +75,8 @@ struct CanaryRow {
         let canary = try? Canary(json: object)
         threshold = canary?.effectiveThreshold ?? 0
         lastStep = canary?.status?.lastStepTime ?? canary?.status?.lastTransitionTime
-        let active = ["Progressing", "WaitingPromotion", "Promoting", "Finalising"].contains(phase)
-        if active, let canary, let last = lastStep {
-            nextDue = last.addingTimeInterval(canary.intervalSeconds)
-            if let due = nextDue, let status = canary.status {
-                eta = due.addingTimeInterval(Double(max(0, Self.remainingSteps(canary, status) - 1)) * canary.intervalSeconds)
-            }
-        }
-    }
-
-    /// Steps left until Succeeded when every check passes (the planner's estimate, from the status).
-    static func remainingSteps(_ canary: Canary, _ s: CanaryStatus) -> Int {
-        let promotionSteps: Int = {
-            let step = canary.stepWeightPromotion
-            let w = s.canaryWeight ?? 0
-            return (step > 0 && w > 0 ? Int((Double(w) / Double(step)).rounded(.up)) : 1) + 1
-        }()
-        switch s.phase ?? .none {
-        case .finalising: return 1
-        case .promoting: return promotionSteps
-        default: break
-        }
-        switch canary.strategy {
-        case .canary:
-            var w = s.canaryWeight ?? 0
-            var n = w == 0 ? 1 : 0
-            var guardCount = 0
-            while w < canary.maxWeight && guardCount < 200 {
-                guardCount += 1
-                let step = canary.nextStepWeight(from: w)
-                if step <= 0 { break }
-                w += step
-                n += 1
-            }
-            return n + 1 + promotionSteps
-        case .blueGreen, .abTesting:
-            let extra = canary.strategy == .blueGreen ? 1 : 0
-            return max(0, canary.iterations - (s.iterations ?? 0)) + extra + 1 + promotionSteps
+        if let canary {
+            (nextDue, eta) = Planner.timing(of: canary)
         }
     }
 
