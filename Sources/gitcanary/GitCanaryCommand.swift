@@ -9,6 +9,7 @@ struct GitCanaryCommand: AsyncParsableCommand {
         version: GitCanaryVersion.string,
         subcommands: [
             ValidateCommand.self,
+            SourceCommand.self,
             StatusCommand.self,
             SandboxCommand.self,
         ]

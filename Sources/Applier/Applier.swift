@@ -1,2 +1,0 @@
-/// Namespace of the `Applier` module. See README.md in this directory for what it is for and what it may import.
-public enum ApplierModule {}

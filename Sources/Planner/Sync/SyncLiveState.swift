@@ -1,0 +1,83 @@
+import Resources
+
+/// The live objects the sync compares against, from one LIST per kind and namespace scope (never a GET per object).
+///
+/// LIST items carry no `apiVersion`/`kind` of their own, so they are added with the version and kind that were
+/// listed. Only the objects carrying the source's labels need to be listed (``SyncLabels/selector(source:)``):
+/// an object without them is treated as absent, which means "apply" (and server-side apply adopts it).
+public struct SyncLiveState: Sendable {
+    /// Live objects by identity.
+    public private(set) var objects: [SyncKey: JSONValue] = [:]
+    /// The `apiVersion` each live object was listed with.
+    public private(set) var versions: [SyncKey: String] = [:]
+
+    /// An empty state.
+    public init() {}
+
+    /// Adds the items of one LIST of `apiVersion` `kind`.
+    public mutating func add(apiVersion: String, kind: String, items: [JSONValue]) {
+        for item in items {
+            var object = item
+            if object["apiVersion"] == nil { object["apiVersion"] = .string(apiVersion) }
+            if object["kind"] == nil { object["kind"] = .string(kind) }
+            let ref = Manifest(object: object).ref
+            let key = SyncKey(group: ObjectRef(apiVersion: apiVersion, kind: kind, name: "").group, kind: kind,
+                              namespace: ref.namespace, name: ref.name)
+            objects[key] = object
+            versions[key] = apiVersion
+        }
+    }
+
+    /// The live object of a key.
+    public subscript(key: SyncKey) -> JSONValue? { objects[key] }
+}
+
+/// One LIST the Reconciler must make so the sync sees what it needs: a kind in one namespace, or cluster-wide.
+public struct SyncScope: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The `apiVersion` to list.
+    public var apiVersion: String
+    /// The kind.
+    public var kind: String
+    /// The namespace; `nil` for cluster-scoped kinds.
+    public var namespace: String?
+
+    /// Creates a scope.
+    public init(apiVersion: String, kind: String, namespace: String?) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.namespace = namespace
+    }
+
+    public static func < (a: SyncScope, b: SyncScope) -> Bool {
+        (a.kind, a.namespace ?? "", a.apiVersion) < (b.kind, b.namespace ?? "", b.apiVersion)
+    }
+
+    /// `Kind (apiVersion) in namespace ns`.
+    public var description: String { "\(kind) (\(apiVersion))" + (namespace.map { " in namespace \($0)" } ?? "") }
+}
+
+/// Everything the sync plan is computed from.
+public struct SyncInput: Sendable {
+    /// Desired manifests from Git (already decoded), every shard's.
+    public var desired: [Manifest]
+    /// Live objects carrying the source's labels.
+    public var live: SyncLiveState
+    /// Every inventory read (this shard's and, for the primary shard's prune, the others').
+    public var inventories: [SyncShardInventory]
+    /// Live Canaries (their generated objects are never pruned, even when the Canary left Git).
+    public var liveCanaries: [JSONValue]
+    /// Options.
+    public var options: SyncOptions
+
+    /// Creates an input.
+    public init(
+        desired: [Manifest], live: SyncLiveState = SyncLiveState(), inventories: [SyncShardInventory] = [],
+        liveCanaries: [JSONValue] = [], options: SyncOptions
+    ) {
+        self.desired = desired
+        self.live = live
+        self.inventories = inventories
+        self.liveCanaries = liveCanaries
+        self.options = options
+    }
+}
