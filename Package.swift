@@ -23,17 +23,17 @@ let package = Package(
         // libcurl through pkg-config; variadic setopt/getinfo wrapped in typed static inline shims.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Pure object model: JSON values, manifests, Flagger kinds, validation, hashing.
-        .target(name: "Resources", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "Resources", dependencies: [.product(name: "Yams", package: "Yams")], exclude: ["README.md"], swiftSettings: strict),
         // Git on libgit2: fetch into a cache, resolve refs, read manifests without a checkout.
         .target(
             name: "GitSource",
             dependencies: ["Resources", "CGit2", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict),
+            exclude: ["README.md"], swiftSettings: strict),
         // HTTP on libcurl and the Kubernetes REST client.
         .target(
             name: "KubeAPI",
             dependencies: ["Resources", "CCurl", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict),
+            exclude: ["README.md"], swiftSettings: strict),
         // Metric providers, webhooks, alerts, events.
         .target(
             name: "Analysis",
@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "Applier",
             dependencies: ["Resources", "Planner", "KubeAPI", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict),
+            exclude: ["README.md"], swiftSettings: strict),
         // One run end to end.
         .target(
             name: "Reconciler",
@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: ["Resources", "HTTPServer", "Sandbox", "KubeAPI", "Planner"],
-            swiftSettings: strict),
+            exclude: ["README.md"], swiftSettings: strict),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestSupport"]),
@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Sandbox", "Resources", "HTTPServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

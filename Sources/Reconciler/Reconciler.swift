@@ -1,2 +1,220 @@
-/// Namespace of the `Reconciler` module. See README.md in this directory for what it is for and what it may import.
-public enum ReconcilerModule {}
+import Analysis
+import Applier
+import Foundation
+import GitSource
+import KubeAPI
+import Logging
+import Planner
+import Resources
+
+/// One run, end to end: fetch → decode → observe → plan → (Lease) → apply → report. It only sequences the stages;
+/// each stage is its own type (`GitSource`, `SyncObserver` + `CanaryObserver`, `SyncPlanner` + `Planner`,
+/// `SyncApplier` + `CanaryPlanExecutor` + `CanaryEffects`).
+///
+/// The run protocol (architecture rules 2–5): everything is observed and planned read-only first; the Lease of the
+/// shard is taken only when something is to be written (the sync has writes, or a canary is due or drifted), and
+/// webhooks are called only while holding it. A run never waits for a rollout or an analysis interval.
+public struct Reconciler: Sendable {
+    /// What the run works with.
+    public let environment: ReconcileEnvironment
+
+    /// Creates a reconciler.
+    public init(environment: ReconcileEnvironment) { self.environment = environment }
+
+    /// Runs once and reports. Never throws: errors are in the report (``RunReport/errors``).
+    public func run(_ options: ReconcileOptions) async -> RunReport {
+        let started = ContinuousClock.now
+        var report = RunReport(mode: options.mode)
+        report.shard = options.shard
+        let logger = environment.logger
+        let client = environment.client
+        func seconds(since t: ContinuousClock.Instant) -> Double {
+            let d = ContinuousClock.now - t
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+        func finish(_ r: inout RunReport) {
+            r.timings["total"] = seconds(since: started)
+            var verbs: [String: Int] = [:]
+            var errors = 0
+            for (k, e) in client.accounting.snapshot {
+                verbs[k.verb.lowercased(), default: 0] += e.requests
+                errors += e.errors
+            }
+            r.requestsByVerb = verbs
+            r.requestErrors = errors
+        }
+
+        // 1. Git.
+        var t = ContinuousClock.now
+        let set: ManifestSet
+        do {
+            let fetched = try await environment.source.fetch(logger: logger)
+            set = try await environment.source.manifests(at: fetched.revision, logger: logger)
+            report.revision = fetched.revision
+        } catch {
+            report.errors.append("git: \(error)")
+            finish(&report)
+            return report
+        }
+        report.manifestErrors = set.errors.map(\.description)
+        report.timings["git"] = seconds(since: t)
+        let revision = GitRevision(commit: set.revision.commit, ref: set.revision.ref)
+
+        // 2. Observe (read-only) and plan the sync.
+        t = ContinuousClock.now
+        let syncOptions = SyncOptions(
+            prune: options.prune && set.errors.isEmpty, sourceName: options.sourceName, shard: options.shard,
+            inventoryNamespace: options.systemNamespace, defaultNamespace: options.defaultNamespace)
+        let syncPlan: SyncPlan
+        do {
+            let input = try await SyncObserver(client: client, concurrency: options.concurrency).observe(desired: set.manifests, options: syncOptions)
+            syncPlan = SyncPlanner().plan(input)
+        } catch {
+            report.errors.append("observe: \(error.description)")
+            finish(&report)
+            return report
+        }
+        report.syncPlan = syncPlan
+        if options.prune && !set.errors.isEmpty {
+            report.errors.append("prune skipped: some files could not be decoded, so what left Git is not known")
+        }
+        let now = options.now ?? client.serverClock.now() ?? Date()
+        report.now = now
+        let namespaces = canaryNamespaces(options, manifests: set.manifests)
+        let observer = CanaryObserver(client: client, concurrency: options.concurrency)
+        var snapshot: ClusterSnapshot
+        do {
+            snapshot = try await observer.observe(namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner)
+        } catch {
+            report.errors.append("observe canaries: \(error.description)")
+            finish(&report)
+            return report
+        }
+        report.timings["observe"] = seconds(since: t)
+
+        // 3. Plan each canary with a probe that asks nothing: is it due, or drifted? (`plan` plans against the state
+        // the sync would leave: what Git declares laid over what is live.)
+        t = ContinuousClock.now
+        if options.mode == .plan { snapshot.overlay(syncPlan) }
+        let context = PlanContext(options: options, revision: revision, now: now, syncPlan: syncPlan, observer: observer, namespaces: namespaces)
+        var works = await context.precheck(snapshot)
+        let deadline = Deadline(after: options.budget, from: started)
+        if options.mode == .plan {
+            var config = options.analysis
+            config.callsWebhooks = false
+            let analyzer = Analyzer(
+                client: environment.http, configuration: config,
+                objects: ObjectListAnalysisObjects(objects: snapshot.analysisObjects), deadline: deadline, logger: logger)
+            works = await context.replan(works, probe: analyzer)
+            report.timings["plan"] = seconds(since: t)
+            report.canaries = works.map(\.outcome)
+            finish(&report)
+            return report
+        }
+        report.timings["plan"] = seconds(since: t)
+
+        let anyWrites = syncPlan.hasWrites || works.contains { $0.needsWrite }
+        guard anyWrites else {
+            logger.info("nothing to write: no Lease taken")
+            report.canaries = works.map(\.outcome)
+            finish(&report)
+            return report
+        }
+
+        // 4. The Lease of this shard.
+        let lease: LeaseHandle
+        do {
+            try await ensureNamespace(options.systemNamespace)
+            let lock = LeaseLock(client: client, namespace: options.systemNamespace, name: options.shard.leaseName,
+                                 identity: options.identity, duration: options.leaseDuration, logger: logger)
+            switch try await lock.acquire(waitingUpTo: options.leaseWait) {
+            case .acquired(let handle):
+                lease = handle
+            case .heldBy(let holder, _):
+                report.leaseHeldBy = holder
+                report.canaries = works.map(\.outcome)
+                finish(&report)
+                return report
+            }
+        } catch {
+            report.errors.append("lease: \(error.description)")
+            finish(&report)
+            return report
+        }
+        report.leaseTaken = true
+
+        // 5. Apply: the sync first, then the canaries (planned again, now with the real probe).
+        t = ContinuousClock.now
+        if syncPlan.hasWrites {
+            let applier = SyncApplier(client: client, options: SyncApplierOptions(definitionTimeout: options.definitionTimeout), logger: logger)
+            report.changeSet = await applier.apply(syncPlan, sync: syncOptions)
+        }
+        // Observe the canaries again under the Lease: the sync may have changed them, and a run that held the Lease
+        // before this one may have advanced them (its step must not be taken twice).
+        do {
+            snapshot = try await observer.observe(namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner)
+            works = await context.precheck(snapshot)
+        } catch {
+            report.errors.append("observe canaries under the Lease: \(error.description)")
+            works = []
+        }
+        let analyzer = Analyzer(
+            client: environment.http, configuration: options.analysis,
+            objects: ObjectListAnalysisObjects(objects: snapshot.analysisObjects), deadline: deadline, logger: logger)
+        let executor = CanaryPlanExecutor(client: client, logger: logger)
+        let effects = CanaryEffects(client: client, analyzer: analyzer, logger: logger)
+        let snap = snapshot
+        works = await boundedMap(works, limit: options.concurrency) { work in
+            var w = work
+            guard w.needsWrite, let input = w.input, let canary = w.canary else { return w }
+            if lease.isLost {
+                w.outcome.skipped = "not applied: the Lease was lost to another run"
+                return w
+            }
+            let plan = await Planner.plan(input, probe: analyzer)
+            w.outcome.plan = plan
+            let execution = await executor.execute(plan, canary: w.json) { ref in snap.object(ref) }
+            w.outcome.execution = execution
+            if let error = execution.error { w.outcome.error = error }
+            if execution.statusWritten {
+                w.outcome.status = plan.statusUpdate
+                if let written = plan.statusUpdate, let back = execution.canaryAfter,
+                   let advice = CRDCompatibility.advice(missing: CRDCompatibility.missingStatusFields(written: written, readBack: back)) {
+                    w.outcome.warnings.append(advice)
+                    logger.warning("\(advice)")
+                }
+                let problems = await effects.run(plan, canary: canary, revision: revision.commit, now: now)
+                if !problems.isEmpty { logger.warning("\(canary.name): \(problems.count) effect(s) failed") }
+            }
+            return w
+        }
+        report.timings["apply"] = seconds(since: t)
+        _ = await lease.release()
+        report.canaries = works.map(\.outcome)
+        finish(&report)
+        return report
+    }
+
+    /// The namespaces whose canaries this run handles: `nil` (all) with `-A`; the `--namespace` given; else those of
+    /// the Canaries declared in Git, or the default namespace when Git declares none.
+    func canaryNamespaces(_ options: ReconcileOptions, manifests: [Manifest]) -> [String]? {
+        if options.allNamespaces { return nil }
+        if let ns = options.namespace { return [ns] }
+        let fromGit = Set(manifests.filter { $0.kind == Canary.kind }.map { $0.ref.namespace.isEmpty ? options.defaultNamespace : $0.ref.namespace })
+        return fromGit.isEmpty ? [options.defaultNamespace] : fromGit.sorted()
+    }
+
+    /// Creates the system namespace (Lease and inventory) when missing; one GET otherwise.
+    func ensureNamespace(_ name: String) async throws(KubeAPIError) {
+        do {
+            _ = try await environment.client.get(BuiltinResources.namespaces, name: name)
+        } catch where error.isNotFound {
+            let ns: JSONValue = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]
+            do {
+                _ = try await environment.client.create(BuiltinResources.namespaces, object: ns)
+            } catch where error.reason == "AlreadyExists" {
+                return
+            }
+        }
+    }
+}

@@ -9,9 +9,15 @@ struct GitCanaryCommand: AsyncParsableCommand {
         version: GitCanaryVersion.string,
         subcommands: [
             ValidateCommand.self,
-            SourceCommand.self,
             StatusCommand.self,
             SandboxCommand.self,
+            SourceCommand.self,
+            ReconcileCommand.self,
+            PlanCommand.self,
+            GateCommand.Approve.self,
+            GateCommand.Reject.self,
+            GateCommand.Retry.self,
+            DemoCommand.self,
         ]
     )
 }

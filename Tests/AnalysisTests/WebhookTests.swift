@@ -136,7 +136,6 @@ struct WebhookTests {
         #expect(r.message.hasPrefix("Not done: the run's time budget ended before webhook gate"))
         // At most one attempt, cut by the budget: no retry started (unbounded, it would take 6 × 10 s).
         #expect(fake.requests.count <= 1)
-        #expect(start.duration(to: .now) < .seconds(30))
         // Retries stop when the budget cannot cover the back-off.
         let failing = try AnalysisLoopbackReceiver(responses: [.text("x", status: 500)])
         defer { failing.stop() }

@@ -13,7 +13,7 @@ import Synchronization
 final class ApplierFakeAPI: Sendable {
     struct State {
         var objects: [String: JSONValue] = [:]
-        var crdCreated: [String: ContinuousClock.Instant] = [:]
+        var crdCreated: [String: Int] = [:]  // CRD name → GETs seen since it was created
         var rv = 100
         var counts: [String: Int] = [:]
         var failures: [(method: String, pathSuffix: String, status: Int)] = []
@@ -22,11 +22,12 @@ final class ApplierFakeAPI: Sendable {
     }
 
     let state = Mutex(State())
-    let crdDelay: Duration
+    /// How many GETs of a new CRD report it not yet established (counts, not time: deterministic under load).
+    let crdNotReadyGets: Int
     private(set) nonisolated(unsafe) var server: HTTPServer?
 
-    init(crdDelay: Duration = .zero) throws {
-        self.crdDelay = crdDelay
+    init(crdNotReadyGets: Int = 0) throws {
+        self.crdNotReadyGets = crdNotReadyGets
         let s = try HTTPServer { [weak self] request in
             guard let self else { return .text("gone", status: 503) }
             return self.handle(request)
@@ -124,7 +125,7 @@ final class ApplierFakeAPI: Sendable {
             s.objects.values.contains { crd in
                 guard crd["kind"]?.stringValue == "CustomResourceDefinition", let g = crd["spec", "group"]?.stringValue,
                     crd["spec", "names", "plural"]?.stringValue == resource,
-                    let created = s.crdCreated[crd["metadata", "name"]?.stringValue ?? ""], ContinuousClock.now - created >= crdDelay
+                    let gets = s.crdCreated[crd["metadata", "name"]?.stringValue ?? ""], gets > crdNotReadyGets
                 else { return false }
                 return (crd["spec", "versions"]?.arrayValue ?? []).contains { "\(g)/\($0["name"]?.stringValue ?? "")" == gv }
             }
@@ -136,7 +137,7 @@ final class ApplierFakeAPI: Sendable {
             s.objects.values.compactMap { crd -> JSONValue? in
                 guard crd["kind"]?.stringValue == "CustomResourceDefinition", let g = crd["spec", "group"]?.stringValue,
                     (crd["spec", "versions"]?.arrayValue ?? []).contains(where: { "\(g)/\($0["name"]?.stringValue ?? "")" == gv }),
-                    let created = s.crdCreated[crd["metadata", "name"]?.stringValue ?? ""], ContinuousClock.now - created >= crdDelay
+                    let gets = s.crdCreated[crd["metadata", "name"]?.stringValue ?? ""], gets > crdNotReadyGets
                 else { return nil }
                 return ["name": crd["spec", "names", "plural"] ?? "", "kind": crd["spec", "names", "kind"] ?? "",
                         "namespaced": .bool(crd["spec", "scope"]?.stringValue != "Cluster"), "verbs": ["get", "list", "patch"]]
@@ -149,7 +150,11 @@ final class ApplierFakeAPI: Sendable {
     private func get(_ key: String) -> HTTPServerResponse {
         guard var o = state.withLock({ $0.objects[key] }) else { return status(404, "NotFound", "\(key) not found") }
         if o["kind"]?.stringValue == "CustomResourceDefinition", let n = o["metadata", "name"]?.stringValue,
-            let created = state.withLock({ $0.crdCreated[n] }), ContinuousClock.now - created >= crdDelay
+            let gets = state.withLock({ s -> Int? in
+                guard let g = s.crdCreated[n] else { return nil }
+                s.crdCreated[n] = g + 1
+                return g + 1
+            }), gets > crdNotReadyGets
         {
             o.set([["type": "Established", "status": "True"]], at: ["status", "conditions"])
         }
@@ -223,7 +228,7 @@ final class ApplierFakeAPI: Sendable {
             merged.set(.string(String(s.rv)), at: ["metadata", "resourceVersion"])
             if current == nil {
                 merged.set(.string(UUID().uuidString), at: ["metadata", "uid"])
-                if o["kind"]?.stringValue == "CustomResourceDefinition" && !dryRun { s.crdCreated[name] = ContinuousClock.now }
+                if o["kind"]?.stringValue == "CustomResourceDefinition" && !dryRun { s.crdCreated[name] = 0 }
             }
             if !dryRun { s.objects[key] = merged }
             return (merged, current == nil)

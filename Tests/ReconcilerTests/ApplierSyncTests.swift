@@ -12,7 +12,7 @@ struct ApplierSyncTests {
 
     @Test("A first sync creates everything (waiting for the new CRD); a second sync of the same repo writes nothing")
     func firstThenNothing() async throws {
-        let api = try ApplierFakeAPI(crdDelay: .milliseconds(300))
+        let api = try ApplierFakeAPI(crdNotReadyGets: 1)
         defer { api.stop() }
         let client = try api.client()
         let run = ApplierTestRun(client: client, options: options)

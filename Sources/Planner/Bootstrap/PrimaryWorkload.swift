@@ -50,7 +50,7 @@ enum PrimaryWorkload {
             } else if promotion, hasScaler {
                 spec["replicas"] = nil
             } else {
-                spec["replicas"] = .int(Int64(max(1, target.replicas ?? 1)))
+                spec["replicas"] = .int(Int64(max(1, ctx.input.targetReplicasFromGit ?? target.replicas ?? 1)))
             }
         }
         spec["template"] = ["metadata": templateMeta, "spec": podSpec]

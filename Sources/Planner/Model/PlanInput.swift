@@ -15,6 +15,9 @@ public struct PlanInput: Sendable {
     public var settings: PlannerSettings
     /// Pre-drawn random strings (flagger-id, cookies), so planning is deterministic.
     public var random: RandomValues
+    /// The replica count Git declares for the target (architecture rule 6: it becomes the primary's), when the
+    /// target in Git declares one; `nil` falls back to the live target's count.
+    public var targetReplicasFromGit: Int?
 
     /// Creates an input.
     public init(canary: Canary, observed: [ObjectRef: JSONValue], now: Date, revision: GitRevision,

@@ -2,12 +2,14 @@ import ArgumentParser
 import Foundation
 import KubeAPI
 import Logging
+import Reconciler
 import Resources
 
-/// `gitcanary status [-n NS | -A]`: lists Canaries with their phase, canary weight and failed checks.
+/// `gitcanary status [-n NS | -A] [--output text|json]`: one LIST of Canaries, read straight from their status.
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "List canaries: namespace, name, phase, weight and failed checks.")
+        commandName: "status",
+        abstract: "List canaries: phase, weight, failed checks, revision, last step, next step due, ETA (one LIST, no Git).")
 
     /// Output formats.
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -16,11 +18,11 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var kube: KubeOptions
 
-    @Option(name: [.short, .long], help: "Output format: text or json.")
-    var output: OutputFormat = .text
+    @Option(name: [.short, .long], help: "Output format: text or json. Env: GITCANARY_OUTPUT.")
+    var output: OutputFormat = OutputFormat(rawValue: EnvironmentDefault.string("OUTPUT", default: "text")) ?? .text
 
     func run() async throws {
-        let logger = Logger(label: "gitcanary.status")
+        let logger = LogSetup.logger("gitcanary.status", level: EnvironmentDefault.string("LOG_LEVEL", default: "warning"), format: nil)
         let client = try kube.makeClient(logger: logger)
         let namespace = kube.effectiveNamespace(client.configuration)
         let items: [JSONValue]
@@ -43,7 +45,7 @@ struct StatusCommand: AsyncParsableCommand {
                 let scope = namespace.map { "in namespace \($0)" } ?? "in any namespace"
                 FileHandle.standardError.write(Data("No canaries found \(scope).\n".utf8))
             } else {
-                print(CanaryRow.table(rows), terminator: "")
+                print(CanaryRow.table(rows, namespaces: namespace == nil), terminator: "")
             }
         }
     }
@@ -56,26 +58,84 @@ struct CanaryRow {
     var phase: String
     var weight: Int
     var failedChecks: Int
+    var threshold: Int
+    var revision: String
+    var lastStep: Date?
+    var nextDue: Date?
+    var eta: Date?
 
-    init(_ canary: JSONValue) {
-        namespace = canary["metadata", "namespace"]?.stringValue ?? ""
-        name = canary["metadata", "name"]?.stringValue ?? ""
-        phase = canary["status", "phase"]?.stringValue ?? "Unknown"
-        weight = Int(canary["status", "canaryWeight"]?.intValue ?? 0)
-        failedChecks = Int(canary["status", "failedChecks"]?.intValue ?? 0)
+    init(_ object: JSONValue) {
+        namespace = object["metadata", "namespace"]?.stringValue ?? ""
+        name = object["metadata", "name"]?.stringValue ?? ""
+        phase = object["status", "phase"]?.stringValue ?? "Unknown"
+        weight = Int(object["status", "canaryWeight"]?.intValue ?? 0)
+        failedChecks = Int(object["status", "failedChecks"]?.intValue ?? 0)
+        revision = String((object["status", "revision", "commit"]?.stringValue ?? "").prefix(7))
+        let canary = try? Canary(json: object)
+        threshold = canary?.effectiveThreshold ?? 0
+        lastStep = canary?.status?.lastStepTime ?? canary?.status?.lastTransitionTime
+        let active = ["Progressing", "WaitingPromotion", "Promoting", "Finalising"].contains(phase)
+        if active, let canary, let last = lastStep {
+            nextDue = last.addingTimeInterval(canary.intervalSeconds)
+            if let due = nextDue, let status = canary.status {
+                eta = due.addingTimeInterval(Double(max(0, Self.remainingSteps(canary, status) - 1)) * canary.intervalSeconds)
+            }
+        }
+    }
+
+    /// Steps left until Succeeded when every check passes (the planner's estimate, from the status).
+    static func remainingSteps(_ canary: Canary, _ s: CanaryStatus) -> Int {
+        let promotionSteps: Int = {
+            let step = canary.stepWeightPromotion
+            let w = s.canaryWeight ?? 0
+            return (step > 0 && w > 0 ? Int((Double(w) / Double(step)).rounded(.up)) : 1) + 1
+        }()
+        switch s.phase ?? .none {
+        case .finalising: return 1
+        case .promoting: return promotionSteps
+        default: break
+        }
+        switch canary.strategy {
+        case .canary:
+            var w = s.canaryWeight ?? 0
+            var n = w == 0 ? 1 : 0
+            var guardCount = 0
+            while w < canary.maxWeight && guardCount < 200 {
+                guardCount += 1
+                let step = canary.nextStepWeight(from: w)
+                if step <= 0 { break }
+                w += step
+                n += 1
+            }
+            return n + 1 + promotionSteps
+        case .blueGreen, .abTesting:
+            let extra = canary.strategy == .blueGreen ? 1 : 0
+            return max(0, canary.iterations - (s.iterations ?? 0)) + extra + 1 + promotionSteps
+        }
     }
 
     var json: JSONValue {
-        [
+        var o: JSONValue = [
             "namespace": .string(namespace), "name": .string(name), "phase": .string(phase),
-            "weight": .int(Int64(weight)), "failedChecks": .int(Int64(failedChecks)),
+            "weight": .int(Int64(weight)), "failedChecks": .int(Int64(failedChecks)), "threshold": .int(Int64(threshold)),
+            "revision": .string(revision),
         ]
+        if let lastStep { o["lastStep"] = .string(RFC3339.format(lastStep)) }
+        if let nextDue { o["nextDue"] = .string(RFC3339.format(nextDue)) }
+        if let eta { o["eta"] = .string(RFC3339.format(eta)) }
+        return o
     }
 
     /// Aligned columns with a header, like kubectl.
-    static func table(_ rows: [CanaryRow]) -> String {
-        let header = ["NAMESPACE", "NAME", "PHASE", "WEIGHT", "FAILED CHECKS"]
-        let cells = [header] + rows.map { [$0.namespace, $0.name, $0.phase, String($0.weight), String($0.failedChecks)] }
+    static func table(_ rows: [CanaryRow], namespaces: Bool) -> String {
+        var header = ["NAME", "PHASE", "WEIGHT", "FAILED/THRESHOLD", "REVISION", "LAST STEP", "NEXT DUE", "ETA"]
+        if namespaces { header.insert("NAMESPACE", at: 0) }
+        let cells = [header] + rows.map { r in
+            var c = [r.name, r.phase, ReportText.bar(r.weight), "\(r.failedChecks)/\(r.threshold)", r.revision.isEmpty ? "-" : r.revision,
+                     ReportText.time(r.lastStep), ReportText.time(r.nextDue), ReportText.time(r.eta)]
+            if namespaces { c.insert(r.namespace, at: 0) }
+            return c
+        }
         let widths = (0..<header.count).map { i in cells.map { $0[i].count }.max() ?? 0 }
         return cells.map { row in
             row.enumerated().map { i, cell in

@@ -1,0 +1,189 @@
+import Foundation
+import KubeAPI
+import Planner
+import Resources
+
+/// The cluster state the canaries of a run depend on, read with one LIST per kind and namespace (or one
+/// cluster-wide LIST per kind with `-A`), never a GET per object.
+struct ClusterSnapshot: Sendable {
+    /// The Canaries of this run (selector and shard applied), as read.
+    var canaries: [JSONValue] = []
+    /// Every Canary observed (for `--max-progressing`, which counts cluster-wide from the observed statuses).
+    var allCanaries: [JSONValue] = []
+    /// Objects by kind, namespace and name (the apiVersion of the LIST is kept in the object).
+    var objects: [ObjectKey: JSONValue] = [:]
+    /// Scopes whose LIST failed, with the error (canaries depending on them are skipped: rule 5).
+    var failed: [Scope: String] = [:]
+
+    /// A LIST scope.
+    struct Scope: Sendable, Hashable, CustomStringConvertible {
+        var apiVersion: String
+        var kind: String
+        /// `nil`: cluster-wide.
+        var namespace: String?
+        var description: String { "\(kind) (\(apiVersion)) in \(namespace ?? "all namespaces")" }
+    }
+
+    /// An object's identity regardless of its version.
+    struct ObjectKey: Sendable, Hashable {
+        var kind: String
+        var namespace: String
+        var name: String
+        init(kind: String, namespace: String, name: String) {
+            self.kind = kind
+            self.namespace = namespace
+            self.name = name
+        }
+        init(_ ref: ObjectRef) { self.init(kind: ref.kind, namespace: ref.namespace, name: ref.name) }
+    }
+
+    /// The observed object of a reference.
+    func object(_ ref: ObjectRef) -> JSONValue? { objects[ObjectKey(ref)] }
+}
+
+/// Reads the canaries and what they depend on.
+struct CanaryObserver: Sendable {
+    let client: KubeClient
+    let concurrency: Int
+
+    /// Observes the canaries of `namespaces` (`nil`: cluster-wide), filtered by `selector` and `shard`.
+    func observe(namespaces: [String]?, selector: String?, shard: SyncShard, settings: PlannerSettings) async throws(KubeAPIError)
+        -> ClusterSnapshot
+    {
+        var snap = ClusterSnapshot()
+        let canaryMapping = BuiltinResources.canaries
+        var all: [JSONValue] = []
+        for ns in namespaces.map({ $0.map(Optional.some) }) ?? [nil] {
+            do {
+                all += try await client.listAll(canaryMapping, namespace: ns).map(Self.typed(canaryMapping))
+            } catch where error.isNotFound {
+                continue  // the Canary CRD is not installed (yet): no canaries
+            }
+        }
+        snap.allCanaries = all
+        var selected = all
+        if let selector, !selector.isEmpty {
+            let names = Set(try await listNames(canaryMapping, namespaces: namespaces, selector: selector))
+            selected = all.filter { names.contains(Self.identity($0)) }
+        }
+        selected = selected.filter { c in
+            SyncSharding.shard(namespace: c["metadata", "namespace"]?.stringValue ?? "", name: c["metadata", "name"]?.stringValue ?? "",
+                               count: shard.count) == shard.index
+        }
+        snap.canaries = selected.sorted { Self.identity($0) < Self.identity($1) }
+
+        let decoded = snap.canaries.compactMap { try? Canary(json: $0) }
+        var scopes = Set<ClusterSnapshot.Scope>()
+        for c in decoded {
+            for r in PlanDependencies.refs(of: c, target: nil, settings: settings) { scopes.insert(scope(r, namespaces)) }
+            scopes.insert(.init(apiVersion: Canary.apiVersion, kind: "MetricTemplate", namespace: scopeNamespace(c.namespace, namespaces)))
+            scopes.insert(.init(apiVersion: Canary.apiVersion, kind: "AlertProvider", namespace: scopeNamespace(c.namespace, namespaces)))
+            for m in c.spec.analysis?.metrics ?? [] {
+                if let ns = m.templateRef?.namespace { scopes.insert(.init(apiVersion: Canary.apiVersion, kind: "MetricTemplate", namespace: scopeNamespace(ns, namespaces))) }
+            }
+        }
+        await read(scopes, into: &snap)
+        // Second round: the ConfigMaps/Secrets the targets reference, and the Secrets of templates and providers.
+        var more = Set<ClusterSnapshot.Scope>()
+        for c in decoded {
+            let target = snap.objects[.init(kind: c.targetKind, namespace: c.namespace, name: c.targetName)]
+            for r in PlanDependencies.refs(of: c, target: target, settings: settings) { more.insert(scope(r, namespaces)) }
+        }
+        for (k, v) in snap.objects where k.kind == "MetricTemplate" || k.kind == "AlertProvider" {
+            if v["spec", "provider", "secretRef"] != nil || v["spec", "secretRef"] != nil {
+                more.insert(.init(apiVersion: "v1", kind: "Secret", namespace: scopeNamespace(k.namespace, namespaces)))
+            }
+        }
+        more.subtract(scopes)
+        await read(more, into: &snap)
+        return snap
+    }
+
+    /// The scopes a canary's plan depends on, to skip it when one of them failed.
+    func dependencies(of canary: Canary, target: JSONValue?, namespaces: [String]?, settings: PlannerSettings) -> Set<ClusterSnapshot.Scope> {
+        Set(PlanDependencies.refs(of: canary, target: target, settings: settings).map { scope($0, namespaces) })
+    }
+
+    private func scopeNamespace(_ ns: String, _ namespaces: [String]?) -> String? { namespaces == nil ? nil : ns }
+
+    private func scope(_ ref: ObjectRef, _ namespaces: [String]?) -> ClusterSnapshot.Scope {
+        .init(apiVersion: ref.apiVersion, kind: ref.kind, namespace: scopeNamespace(ref.namespace, namespaces))
+    }
+
+    private func read(_ scopes: Set<ClusterSnapshot.Scope>, into snap: inout ClusterSnapshot) async {
+        let list = scopes.sorted { $0.description < $1.description }
+        let results = await boundedMap(list, limit: concurrency) { s in await self.list(s) }
+        for (s, r) in zip(list, results) {
+            switch r {
+            case .success(let items):
+                for o in items {
+                    let m = Manifest(object: o)
+                    snap.objects[.init(kind: s.kind, namespace: m.ref.namespace, name: m.ref.name)] = o
+                }
+            case .failure(let e):
+                snap.failed[s] = e.description
+            }
+        }
+    }
+
+    private func list(_ s: ClusterSnapshot.Scope) async -> Result<[JSONValue], KubeAPIError> {
+        let mapping: ResourceMapping
+        do {
+            mapping = try await client.mapping(apiVersion: s.apiVersion, kind: s.kind)
+        } catch {
+            // A kind the server does not serve (e.g. no Istio CRDs) has no objects; writes of it report the error.
+            if error.code == .discovery || error.isNotFound { return .success([]) }
+            return .failure(error)
+        }
+        do {
+            return .success(try await client.listAll(mapping, namespace: s.namespace).map(Self.typed(mapping)))
+        } catch {
+            if error.isNotFound { return .success([]) }
+            return .failure(error)
+        }
+    }
+
+    private func listNames(_ mapping: ResourceMapping, namespaces: [String]?, selector: String) async throws(KubeAPIError) -> [String] {
+        var out: [String] = []
+        for ns in namespaces.map({ $0.map(Optional.some) }) ?? [nil] {
+            out += try await client.listAll(mapping, namespace: ns, options: ListOptions(labelSelector: selector)).map(Self.identity)
+        }
+        return out
+    }
+
+    static func identity(_ o: JSONValue) -> String {
+        "\(o["metadata", "namespace"]?.stringValue ?? "")/\(o["metadata", "name"]?.stringValue ?? "")"
+    }
+
+    /// LIST items carry no apiVersion/kind: set them from the mapping.
+    static func typed(_ mapping: ResourceMapping) -> @Sendable (JSONValue) -> JSONValue {
+        { item in
+            var o = item
+            o["apiVersion"] = .string(mapping.gvr.apiVersion)
+            o["kind"] = .string(mapping.kind)
+            return o
+        }
+    }
+}
+
+/// Maps `items` with at most `limit` operations in flight, keeping the order.
+func boundedMap<T: Sendable, R: Sendable>(_ items: [T], limit: Int, _ body: @escaping @Sendable (T) async -> R) async -> [R] {
+    await withTaskGroup(of: (Int, R).self) { group in
+        var out = [R?](repeating: nil, count: items.count)
+        var next = 0
+        while next < min(max(1, limit), items.count) {
+            let i = next
+            group.addTask { (i, await body(items[i])) }
+            next += 1
+        }
+        while let (i, r) = await group.next() {
+            out[i] = r
+            if next < items.count {
+                let j = next
+                group.addTask { (j, await body(items[j])) }
+                next += 1
+            }
+        }
+        return out.compactMap { $0 }
+    }
+}

@@ -1,0 +1,154 @@
+import Applier
+import Foundation
+import Planner
+import Resources
+
+/// One canary on its way through a run.
+struct CanaryWork: Sendable {
+    /// The Canary as observed.
+    var json: JSONValue
+    /// Decoded (nil when it does not decode: reported as an error).
+    var canary: Canary?
+    /// The planner's input (nil when the canary cannot be planned this run).
+    var input: PlanInput?
+    /// Whether the run has to write for it: it is due, or a generated object drifted.
+    var needsWrite = false
+    /// What is reported.
+    var outcome: CanaryOutcome
+}
+
+/// The per-run inputs of canary planning, shared by the due check and the real plans.
+struct PlanContext: Sendable {
+    let options: ReconcileOptions
+    let revision: GitRevision
+    let now: Date
+    let syncPlan: SyncPlan
+    let observer: CanaryObserver
+    let namespaces: [String]?
+
+    /// Phases in which a canary is "in an analysis" for `--max-progressing`.
+    static let activePhases: Set<CanaryPhase> = [.progressing, .waitingPromotion, .promoting, .finalising]
+
+    /// Plans every canary with ``DueProbe`` (no I/O) and decides which need writes; applies `--max-progressing`.
+    func precheck(_ snap: ClusterSnapshot) async -> [CanaryWork] {
+        var works: [CanaryWork] = []
+        var byNamespace: [String: [ObjectRef: JSONValue]] = [:]
+        for (k, v) in snap.objects { byNamespace[k.namespace, default: [:]][Manifest(object: v).ref] = v }
+        for json in snap.canaries {
+            let m = Manifest(object: json)
+            var outcome = CanaryOutcome(ref: m.ref)
+            guard let canary = try? Canary(json: json) else {
+                do { _ = try Canary(json: json) } catch { outcome.error = "\(m.ref) does not decode: \(error)" }
+                works.append(CanaryWork(json: json, outcome: outcome))
+                continue
+            }
+            outcome.phaseBefore = canary.status?.phase ?? .none
+            outcome.weightBefore = canary.status?.canaryWeight ?? 0
+            outcome.status = canary.status
+            outcome.threshold = canary.effectiveThreshold
+            outcome.intervalSeconds = canary.intervalSeconds
+            var work = CanaryWork(json: json, canary: canary, outcome: outcome)
+            let target = snap.objects[.init(kind: canary.targetKind, namespace: canary.namespace, name: canary.targetName)]
+            let failed = observer.dependencies(of: canary, target: target, namespaces: namespaces, settings: options.planner)
+                .compactMap { s in snap.failed[s].map { "\(s): \($0)" } }
+            if !failed.isEmpty {
+                work.outcome.error = "not planned: could not read \(failed.joined(separator: "; "))"
+                works.append(work)
+                continue
+            }
+            var input = PlanInput(
+                canary: canary, observed: byNamespace[canary.namespace] ?? [:], now: now, revision: revision,
+                settings: options.planner, random: Self.random())
+            input.targetReplicasFromGit = gitReplicas(of: canary)
+            work.input = input
+            works.append(work)
+        }
+        works = await boundedMap(works, limit: options.concurrency) { w in
+            var w = w
+            guard let input = w.input else { return w }
+            let plan = await Planner.plan(input, probe: DueProbe())
+            w.outcome.plan = plan
+            w.needsWrite = !plan.changes.isEmpty || plan.statusUpdate != nil || !plan.events.isEmpty || !plan.alerts.isEmpty
+                || plan.writes.contains { CanaryPlanExecutor.assertNeeded($0, live: snap.object($0.ref)) }
+            return w
+        }
+        return limit(works, snap)
+    }
+
+    /// Plans the due canaries again with the given probe (the read-only analyzer of `plan`).
+    func replan(_ works: [CanaryWork], probe: any AnalysisProbe) async -> [CanaryWork] {
+        await boundedMap(works, limit: options.concurrency) { w in
+            var w = w
+            guard w.needsWrite, let input = w.input else { return w }
+            w.outcome.plan = await Planner.plan(input, probe: probe)
+            w.outcome.status = w.outcome.plan?.statusUpdate ?? w.outcome.status
+            return w
+        }
+    }
+
+    /// `--max-progressing N`: a canary that would start an analysis waits while N canaries (counted over every
+    /// observed Canary, so approximate across shards) are already in one.
+    func limit(_ works: [CanaryWork], _ snap: ClusterSnapshot) -> [CanaryWork] {
+        guard let max = options.maxProgressing else { return works }
+        var active = snap.allCanaries.filter { c in
+            CanaryPhase(rawValue: c["status", "phase"]?.stringValue ?? "").map { Self.activePhases.contains($0) } ?? false
+        }.count
+        return works.map { w in
+            var w = w
+            guard w.needsWrite, !Self.activePhases.contains(w.outcome.phaseBefore),
+                  let next = w.outcome.plan?.statusUpdate?.phase, Self.activePhases.contains(next) else { return w }
+            if active < max {
+                active += 1
+                return w
+            }
+            w.needsWrite = false
+            w.outcome.skipped = "waiting: --max-progressing \(max) reached (\(active) canaries in analysis); starts when one finishes"
+            return w
+        }
+    }
+
+    /// The replica count Git declares for the canary's target.
+    func gitReplicas(of canary: Canary) -> Int? {
+        syncPlan.gitReplicas.first { k, _ in
+            k.kind == canary.targetKind && k.namespace == canary.namespace && k.name == canary.targetName
+        }.map { Int($0.value) }
+    }
+
+    /// Fresh random strings for the planner (a flagger-id and two cookies).
+    static func random() -> RandomValues {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        func word() -> String { String((0..<10).map { _ in letters.randomElement() ?? "a" }) }
+        return RandomValues(flaggerID: UUID().uuidString.lowercased(), canaryCookie: word(), primaryCookie: word())
+    }
+}
+
+extension ClusterSnapshot {
+    /// MetricTemplates, AlertProviders and Secrets for the analysis.
+    var analysisObjects: [JSONValue] {
+        objects.filter { ["MetricTemplate", "AlertProvider", "Secret"].contains($0.key.kind) }.map(\.value)
+    }
+}
+
+extension ClusterSnapshot {
+    /// Lays the sync's applied bodies over the observed objects (objects merged key by key, everything else
+    /// replaced), so `plan` shows each canary's next step as it will be once Git is synced.
+    mutating func overlay(_ plan: SyncPlan) {
+        for entry in plan.entries {
+            guard case .apply(let body) = entry.action else { continue }
+            let key = ObjectKey(entry.ref)
+            if let live = objects[key] {
+                objects[key] = Self.merge(live, body)
+            }
+            if entry.ref.kind == Canary.kind, let i = canaries.firstIndex(where: { Manifest(object: $0).ref.name == entry.ref.name && Manifest(object: $0).ref.namespace == entry.ref.namespace }) {
+                canaries[i] = Self.merge(canaries[i], body)
+            }
+        }
+    }
+
+    static func merge(_ base: JSONValue, _ over: JSONValue) -> JSONValue {
+        guard case .object(let o) = over, case .object = base else { return over }
+        var out = base
+        for (k, v) in o { out[k] = merge(base[k] ?? .null, v) }
+        return out
+    }
+}

@@ -1,0 +1,186 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import GitSource
+import KubeAPI
+import Logging
+import Planner
+import Reconciler
+
+/// The options of `reconcile` and `plan` (architecture "The command line"): each also read from a
+/// `GITCANARY_<NAME>` environment variable. Secrets (Git credentials, Slack/Teams URLs) come only from files or the
+/// environment.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Repository URL (https, http, ssh, git, file) or local path. Env: GITCANARY_REPO.")
+    var repo: String? = EnvironmentDefault.string("REPO")
+    @Option(help: "Branch, tag or commit (default: the remote's default branch). Env: GITCANARY_REF.")
+    var ref: String? = EnvironmentDefault.string("REF")
+    @Option(help: "Directory inside the repository (default: the root). Env: GITCANARY_PATH.")
+    var path: String = EnvironmentDefault.string("PATH", default: "")
+    @Option(help: "Git cache directory. Env: GITCANARY_CACHE_DIR.")
+    var cacheDir: String? = EnvironmentDefault.string("CACHE_DIR")
+    @Option(help: "Time limit of the Git fetch in seconds. Env: GITCANARY_GIT_TIMEOUT.")
+    var gitTimeout: Double = Double(EnvironmentDefault.string("GIT_TIMEOUT", default: "60")) ?? 60
+    @Option(help: "Directory with Git credential files (username, password, token, ca.crt, identity, known_hosts). Env: GITCANARY_GIT_CREDENTIALS_DIR.")
+    var gitCredentialsDir: String? = EnvironmentDefault.string("GIT_CREDENTIALS_DIR")
+    @Option(help: "SSH private key file. Env: GITCANARY_GIT_SSH_KEY_FILE.")
+    var gitSshKeyFile: String? = EnvironmentDefault.string("GIT_SSH_KEY_FILE")
+    @Option(help: "known_hosts file. Env: GITCANARY_GIT_KNOWN_HOSTS_FILE.")
+    var gitKnownHostsFile: String? = EnvironmentDefault.string("GIT_KNOWN_HOSTS_FILE")
+    @Option(help: "PEM CA bundle for HTTPS Git remotes. Env: GITCANARY_GIT_CA_FILE.")
+    var gitCaFile: String? = EnvironmentDefault.string("GIT_CA_FILE")
+
+    @OptionGroup var kube: KubeOptions
+
+    @Option(help: "Label selector of the canaries to handle. Env: GITCANARY_SELECTOR.")
+    var selector: String? = EnvironmentDefault.string("SELECTOR")
+    @Option(help: "This run's shard INDEX/COUNT (default: JOB_COMPLETION_INDEX of an Indexed Job with GITCANARY_SHARD_COUNT, else 0/1). Env: GITCANARY_SHARD.")
+    var shard: String? = EnvironmentDefault.string("SHARD")
+    @Option(help: "Prometheus URL of builtin metrics. Env: GITCANARY_METRICS_SERVER.")
+    var metricsServer: String = EnvironmentDefault.string("METRICS_SERVER", default: "http://prometheus:9090")
+    @Option(help: "At most N canaries in an analysis at once (approximate across shards). Env: GITCANARY_MAX_PROGRESSING.")
+    var maxProgressing: Int? = EnvironmentDefault.string("MAX_PROGRESSING").flatMap(Int.init)
+    @Option(help: "The run's analysis clock as RFC 3339 (simulation and tests; default: the API server's clock). Env: GITCANARY_NOW.")
+    var now: String? = EnvironmentDefault.string("NOW")
+    @Option(help: "The run's time budget in seconds. Env: GITCANARY_BUDGET.")
+    var budget: Double = Double(EnvironmentDefault.string("BUDGET", default: "120")) ?? 120
+    @Flag(inversion: .prefixedNo, help: "Delete objects GitCanary applied that left Git (shard 0 only). Env: GITCANARY_PRUNE.")
+    var prune: Bool = EnvironmentDefault.bool("PRUNE", default: false)
+    @Option(help: "Seconds to wait for a Lease another run holds before exiting 0. Env: GITCANARY_LEASE_WAIT.")
+    var leaseWait: Double = Double(EnvironmentDefault.string("LEASE_WAIT", default: "30")) ?? 30
+    @Option(help: "Lease duration in seconds (renewed while the run works). Env: GITCANARY_LEASE_DURATION.")
+    var leaseDuration: Double = Double(EnvironmentDefault.string("LEASE_DURATION", default: "15")) ?? 15
+    @Option(help: "Namespace of the Lease and the inventory. Env: GITCANARY_SYSTEM_NAMESPACE.")
+    var systemNamespace: String = EnvironmentDefault.string("SYSTEM_NAMESPACE", default: "gitcanary-system")
+    @Option(help: "The gitcanary.dev/source label value (default: from the repository and path). Env: GITCANARY_SOURCE_NAME.")
+    var sourceName: String? = EnvironmentDefault.string("SOURCE_NAME")
+    @Option(help: "Canaries planned and applied at once. Env: GITCANARY_CONCURRENCY.")
+    var concurrency: Int = EnvironmentDefault.int("CONCURRENCY", default: 4)
+
+    @Option(help: "Provider of canaries without spec.provider (Flagger's -mesh-provider). Env: GITCANARY_MESH_PROVIDER.")
+    var meshProvider: String = EnvironmentDefault.string("MESH_PROVIDER", default: "istio")
+    @Option(help: "Selector label keys, comma-separated. Env: GITCANARY_SELECTOR_LABELS.")
+    var selectorLabels: String = EnvironmentDefault.string("SELECTOR_LABELS", default: "app,name,app.kubernetes.io/name")
+    @Option(help: "Label/annotation prefixes copied to primaries, comma-separated. Env: GITCANARY_INCLUDE_LABEL_PREFIX.")
+    var includeLabelPrefix: String = EnvironmentDefault.string("INCLUDE_LABEL_PREFIX", default: "")
+    @Option(help: "Track ConfigMaps and Secrets (true|false). Env: GITCANARY_ENABLE_CONFIG_TRACKING.")
+    var enableConfigTracking: Bool = EnvironmentDefault.bool("ENABLE_CONFIG_TRACKING", default: true)
+    @Option(help: "NGINX annotation prefix. Env: GITCANARY_INGRESS_ANNOTATIONS_PREFIX.")
+    var ingressAnnotationsPrefix: String = EnvironmentDefault.string("INGRESS_ANNOTATIONS_PREFIX", default: "nginx.ingress.kubernetes.io")
+    @Option(help: "Contour ingress class. Env: GITCANARY_INGRESS_CLASS.")
+    var ingressClass: String = EnvironmentDefault.string("INGRESS_CLASS", default: "")
+    @Flag(help: "Reject references to other namespaces. Env: GITCANARY_NO_CROSS_NAMESPACE_REFS.")
+    var noCrossNamespaceRefs: Bool = EnvironmentDefault.bool("NO_CROSS_NAMESPACE_REFS", default: false)
+    @Option(help: "Cluster name added to alerts. Env: GITCANARY_CLUSTER_NAME.")
+    var clusterName: String = EnvironmentDefault.string("CLUSTER_NAME", default: "")
+    @Option(help: "Webhook receiving every event of canaries without an event hook. Env: GITCANARY_EVENT_WEBHOOK.")
+    var eventWebhook: String? = EnvironmentDefault.string("EVENT_WEBHOOK")
+
+    @Option(help: "Output: text or json. Env: GITCANARY_OUTPUT.")
+    var output: ReportFormat = ReportFormat(rawValue: EnvironmentDefault.string("OUTPUT", default: "text")) ?? .text
+    @Option(help: "Write a Markdown summary (for CI job pages) to this file. Env: GITCANARY_SUMMARY_FILE.")
+    var summaryFile: String? = EnvironmentDefault.string("SUMMARY_FILE")
+    @Option(help: "Push metrics to this Prometheus Pushgateway URL. Env: GITCANARY_PUSHGATEWAY.")
+    var pushgateway: String? = EnvironmentDefault.string("PUSHGATEWAY")
+    @Option(help: "Write metrics in Prometheus text format to this file. Env: GITCANARY_METRICS_FILE.")
+    var metricsFile: String? = EnvironmentDefault.string("METRICS_FILE")
+    @Flag(help: "Exit 3 when a canary failed (rolled back) in this run. Env: GITCANARY_FAIL_ON_ROLLBACK.")
+    var failOnRollback: Bool = EnvironmentDefault.bool("FAIL_ON_ROLLBACK", default: false)
+    @Option(help: "Log level: trace, debug, info, warning, error. Env: GITCANARY_LOG_LEVEL.")
+    var logLevel: String = EnvironmentDefault.string("LOG_LEVEL", default: "warning")
+    @Option(help: "Log format on stderr: auto (text on a terminal, else json), text or json. Env: GITCANARY_LOG_FORMAT.")
+    var logFormat: String = EnvironmentDefault.string("LOG_FORMAT", default: "auto")
+
+    /// Usage errors (exit 64) found at parse time, before any configuration is loaded.
+    func validate() throws {
+        _ = try resolvedShard()
+        if let now, RFC3339Parse.date(now) == nil { throw ValidationError("--now must be an RFC 3339 time, got \(now)") }
+        if let maxProgressing, maxProgressing < 1 { throw ValidationError("--max-progressing must be at least 1") }
+        if budget <= 0 { throw ValidationError("--budget must be positive") }
+        if !["auto", "text", "json"].contains(logFormat) { throw ValidationError("--log-format must be auto, text or json") }
+    }
+
+    /// Parses `INDEX/COUNT`, or the Indexed Job's `JOB_COMPLETION_INDEX` with `GITCANARY_SHARD_COUNT`.
+    func resolvedShard() throws -> SyncShard {
+        if let shard {
+            let parts = shard.split(separator: "/").map { Int($0) }
+            guard parts.count == 2, let i = parts[0], let c = parts[1], c >= 1, i >= 0, i < c else {
+                throw ValidationError("--shard must be INDEX/COUNT with 0 <= INDEX < COUNT, got \(shard)")
+            }
+            return SyncShard(index: i, count: c)
+        }
+        let env = ProcessInfo.processInfo.environment
+        if let i = env["JOB_COMPLETION_INDEX"].flatMap(Int.init) {
+            let c = EnvironmentDefault.int("SHARD_COUNT", default: 1)
+            return SyncShard(index: i, count: c)
+        }
+        return .single
+    }
+
+    /// The run's options.
+    func reconcileOptions(mode: RunMode, client: KubeClient) throws -> ReconcileOptions {
+        var nowDate: Date? = nil
+        if let now {
+            guard let d = RFC3339Parse.date(now) else { throw ValidationError("--now must be an RFC 3339 time, got \(now)") }
+            nowDate = d
+        }
+        func list(_ s: String) -> [String] { s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        let env = ProcessInfo.processInfo.environment
+        let planner = PlannerSettings(
+            meshProvider: meshProvider, selectorLabels: list(selectorLabels), includeLabelPrefix: list(includeLabelPrefix),
+            configTracking: enableConfigTracking, noCrossNamespaceRefs: noCrossNamespaceRefs, clusterName: clusterName,
+            ingressAnnotationsPrefix: ingressAnnotationsPrefix, ingressClass: ingressClass,
+            specHasher: SHA256SpecHasher(), configHasher: FlaggerConfigChecksum())
+        let analysis = AnalyzerConfiguration(
+            metricsServer: metricsServer, meshProvider: meshProvider, eventWebhook: eventWebhook,
+            clusterName: clusterName.isEmpty ? nil : clusterName,
+            globalAlert: GlobalAlertTarget.fromFlags(
+                slackURL: env["GITCANARY_SLACK_URL"], slackToken: env["GITCANARY_SLACK_TOKEN"],
+                slackProxy: env["GITCANARY_SLACK_PROXY_URL"], slackUser: env["GITCANARY_SLACK_USER"],
+                slackChannel: env["GITCANARY_SLACK_CHANNEL"], msteamsURL: env["GITCANARY_MSTEAMS_URL"],
+                msteamsProxy: env["GITCANARY_MSTEAMS_PROXY_URL"]))
+        let explicitNamespace = kube.namespace ?? EnvironmentDefault.string("NAMESPACE")
+        return ReconcileOptions(
+            mode: mode, namespace: explicitNamespace, allNamespaces: kube.allNamespaces,
+            defaultNamespace: client.configuration.namespace, selector: selector, shard: try resolvedShard(), prune: prune,
+            sourceName: sourceName ?? ReconcileOptions.sourceName(repository: repo ?? "", path: path),
+            systemNamespace: systemNamespace, maxProgressing: maxProgressing, now: nowDate,
+            budget: .milliseconds(Int64(budget * 1000)), leaseWait: .milliseconds(Int64(leaseWait * 1000)),
+            leaseDuration: .milliseconds(Int64(leaseDuration * 1000)), concurrency: concurrency, planner: planner,
+            analysis: analysis)
+    }
+
+    /// The run's environment: Git source, Kubernetes client, HTTP client.
+    func environment(logger: Logger) throws -> ReconcileEnvironment {
+        guard let repo else { throw ValidationError("--repo (or GITCANARY_REPO) is required") }
+        let client = try kube.makeClient(logger: logger)
+        do {
+            let credentials = try GitCredentials.load(
+                environment: ProcessInfo.processInfo.environment, directory: gitCredentialsDir, sshKeyFile: gitSshKeyFile,
+                knownHostsFile: gitKnownHostsFile, caFile: gitCaFile)
+            let source = try GitSource(
+                repository: repo, ref: ref, path: path, cacheDirectory: cacheDir, credentials: credentials,
+                timeout: .milliseconds(Int64(gitTimeout * 1000)))
+            return ReconcileEnvironment(source: source, client: client, http: try CurlHTTPClient(), logger: logger)
+        } catch let error as GitSourceError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        } catch let error as TransportError {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `--output` formats.
+enum ReportFormat: String, ExpressibleByArgument, Sendable, CaseIterable { case text, json }
+
+/// RFC 3339 parsing for `--now`.
+enum RFC3339Parse {
+    static func date(_ s: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        if let d = f.date(from: s) { return d }
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: s)
+    }
+}
