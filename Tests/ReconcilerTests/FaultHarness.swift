@@ -52,21 +52,39 @@ final class FaultHarness: @unchecked Sendable {
     var injected = 0
     var overlapping = 0
     var kills = 0
+    /// RBAC mode: files the admin applies before the first run.
+    private var adminFiles: [String] = []
+    /// Errors the runs reported (run errors and per-canary errors).
+    var reportErrors: [String] = []
 
-    init(release: Release) throws {
+    /// RBAC mode: the service account's bearer token the runs use (deploy/cronjob's RBAC applied by the admin).
+    private(set) var serviceAccountToken: String?
+
+    init(release: Release, rbac: Bool = false) throws {
         self.release = release
-        harness = try SandboxHarness()
+        harness = try SandboxHarness(rbac: rbac)
         harness.sandbox.setClock(Date(timeIntervalSince1970: 1_900_000_000), freeze: true)
         repo = harness.directory + "/repo"
         cache = harness.directory + "/cache"
         let fm = FileManager.default
-        try fm.createDirectory(atPath: repo + "/crds", withIntermediateDirectories: true)
+        // The CRDs live in the repository, except in RBAC mode, where the cluster admin installs them (the engine
+        // may only read CRDs).
+        let crds = rbac ? harness.directory + "/crds" : repo + "/crds"
+        try fm.createDirectory(atPath: crds, withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: repo, withIntermediateDirectories: true)
         for f in ["canaries.flagger.app.yaml", "metrictemplates.flagger.app.yaml", "alertproviders.flagger.app.yaml"] {
-            try fm.copyItem(atPath: Self.root.path + "/deploy/crds/" + f, toPath: repo + "/crds/" + f)
+            try fm.copyItem(atPath: Self.root.path + "/deploy/crds/" + f, toPath: crds + "/" + f)
         }
-        try fm.copyItem(atPath: Self.root.path + "/examples/demo-istio/crds/istio-minimal.yaml", toPath: repo + "/crds/istio.yaml")
+        try fm.copyItem(atPath: Self.root.path + "/examples/demo-istio/crds/istio-minimal.yaml", toPath: crds + "/istio.yaml")
         try Self.app(image: "v1", successRate: 100).write(toFile: repo + "/app.yaml", atomically: true, encoding: .utf8)
-        admin = KubeClient(configuration: KubeClientConfiguration(server: harness.sandbox.apiURL), http: try CurlHTTPClient())
+        let credentials: KubeCredentials = harness.sandbox.adminToken.map { .token(Redacted($0)) } ?? .none
+        admin = KubeClient(
+            configuration: KubeClientConfiguration(server: harness.sandbox.apiURL, credentials: credentials), http: try CurlHTTPClient())
+        if rbac {
+            adminFiles = try fm.contentsOfDirectory(atPath: crds).sorted().map { crds + "/" + $0 }
+                + ["namespace.yaml", "rbac.yaml", "sync-rbac.yaml"].map { Self.root.path + "/deploy/cronjob/" + $0 }
+            serviceAccountToken = harness.sandbox.issueToken(namespace: "gitcanary-system", serviceAccount: "gitcanary")
+        }
         try git(["init", "-q", "-b", "main"])
         try commit()
     }
@@ -123,7 +141,10 @@ final class FaultHarness: @unchecked Sendable {
     func run(identity: String = "harness") async throws -> RunReport {
         let http = try CurlHTTPClient()
         let client = KubeClient(
-            configuration: KubeClientConfiguration(server: harness.sandbox.apiURL, timeout: .seconds(5)), http: http,
+            configuration: KubeClientConfiguration(
+                server: harness.sandbox.apiURL, credentials: serviceAccountToken.map { .token(Redacted($0)) } ?? .none,
+                timeout: .seconds(5)),
+            http: http,
             retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50)))
         let source = try GitSource(repository: repo, ref: "main", cacheDirectory: cache + "-" + identity)
         var options = ReconcileOptions(sourceName: "fh", now: harness.sandbox.now, leaseWait: .seconds(1), identity: identity)
@@ -132,7 +153,9 @@ final class FaultHarness: @unchecked Sendable {
         let logger = Logger(label: "harness", factory: { _ in SwiftLogNoOpLogHandler() })
         let env = ReconcileEnvironment(source: source, client: client, http: http, logger: logger)
         runs += 1
-        return await Reconciler(environment: env).run(options)
+        let report = await Reconciler(environment: env).run(options)
+        reportErrors += report.errors + report.canaries.compactMap(\.error)
+        return report
     }
 
     /// Installs the faults of one run.
@@ -156,6 +179,13 @@ final class FaultHarness: @unchecked Sendable {
 
     /// Initializes the canary (fault-free), then commits the release.
     func prepare() async throws {
+        for file in adminFiles {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            for m in try ManifestDecoder().decode(yaml: text, file: file) {
+                let mapping = try await admin.mapping(apiVersion: m.apiVersion, kind: m.kind)
+                _ = try await admin.create(mapping, namespace: m.namespace.isEmpty ? nil : m.namespace, object: m.object)
+            }
+        }
         for _ in 0..<6 {
             _ = try await run()
             try await check()
@@ -215,6 +245,16 @@ final class FaultHarness: @unchecked Sendable {
             harness.sandbox.advanceClock(by: 60)
         }
         return try await finalState()
+    }
+
+    /// RBAC mode: removes the rules of a Role or ClusterRole that `remove` selects; returns how many were removed.
+    func removeRules(kind: String, name: String, namespace: String? = nil, _ remove: (JSONValue) -> Bool) async throws -> Int {
+        let mapping = try await admin.mapping(apiVersion: "rbac.authorization.k8s.io/v1", kind: kind)
+        var role = try await admin.get(mapping, namespace: namespace, name: name)
+        let rules = role["rules"]?.arrayValue ?? []
+        role["rules"] = .array(rules.filter { !remove($0) })
+        _ = try await admin.update(mapping, namespace: namespace, name: name, object: role)
+        return rules.count - (role["rules"]?.arrayValue?.count ?? 0)
     }
 
     func canary() async throws -> JSONValue {
