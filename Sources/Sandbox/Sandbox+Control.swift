@@ -47,6 +47,8 @@ extension Sandbox {
                 advanceClock(by: seconds)
             }
             return Self.json(200, clockJSON())
+        case ("POST", "/sandbox/tokens"):
+            return tokenControl(body)
         case ("GET", "/sandbox/loadtester"):
             return Self.json(200, .array(loadtesterRecords))
         default:

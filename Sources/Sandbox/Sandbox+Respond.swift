@@ -19,12 +19,21 @@ extension Sandbox {
             return .text(text, status: code)
         }
         if ["/healthz", "/readyz", "/livez"].contains(path) { return .text("ok") }
-        if let token, request.header("Authorization") != "Bearer \(token)" {
+        var user: RBACUser? = nil
+        if rbac {
+            guard let u = authenticate(request) else { return Self.json(401, APIError.unauthorized.status) }
+            user = u
+        } else if let token, request.header("Authorization") != "Bearer \(token)" {
             return Self.json(401, APIError.unauthorized.status)
         }
-        if path.hasPrefix("/sandbox/") { return control(request) }
+        if path.hasPrefix("/sandbox/") {
+            if let user, !user.isPrivileged {
+                return Self.json(403, RBACAttributes.forbiddenPath(user: user, verb: request.method.lowercased(), path: path).status)
+            }
+            return control(request)
+        }
         guard let resourcePath = ResourcePath(path) else { return discovery(request) }
-        return resource(request, path: resourcePath)
+        return resource(request, path: resourcePath, user: user)
     }
 
     static func json(_ code: Int, _ value: JSONValue) -> HTTPServerResponse {
@@ -52,8 +61,14 @@ extension Sandbox {
         return Self.json(200, body)
     }
 
-    private func resource(_ request: HTTPServerRequest, path: ResourcePath) -> HTTPServerResponse {
+    private func resource(_ request: HTTPServerRequest, path: ResourcePath, user: RBACUser?) -> HTTPServerResponse {
         let call = APICall(request, path: path)
+        if let user {
+            if path.group == "authorization.k8s.io" && path.resource == "selfsubjectaccessreviews" {
+                return selfSubjectAccessReview(user, call: call)
+            }
+            if let denied = authorizeResource(user, call: call) { return denied }
+        }
         let fault = state.withLock { s -> FaultRule.Action? in
             s.counts.add(verb: call.verb, path: path)
             let t = s.cluster.registry.lookup(group: path.group, version: path.version, resource: path.resource)

@@ -23,6 +23,10 @@ public final class Sandbox: Sendable {
         public var clock: SandboxClock
         /// Where request and fault logs go.
         public var logger: Logger
+        /// RBAC mode: every request is authenticated (the admin ``token``, generated when nil, or a token from
+        /// ``Sandbox/issueToken(namespace:serviceAccount:)``) and authorized by the stored Roles, ClusterRoles and
+        /// bindings, with kube-apiserver's 403 `Status` when denied.
+        public var rbac: Bool = false
 
         /// Options with defaults: a free port, no token, the real clock, a no-op logger.
         public init(port: UInt16 = 0, token: String? = nil, clock: SandboxClock = SandboxClock(),
@@ -39,10 +43,14 @@ public final class Sandbox: Sendable {
         var counts = RequestCounts()
         var faults: [FaultRule] = []
         var loadtester = Loadtester()
+        /// RBAC mode: issued service-account tokens.
+        var tokens: [String: RBACUser] = [:]
     }
 
     let state: Mutex<State>
     let token: String?
+    /// Whether RBAC mode is on.
+    let rbac: Bool
     let logger: Logger
     private let server: Mutex<HTTPServer?> = Mutex(nil)
     /// The bound port.
@@ -51,7 +59,8 @@ public final class Sandbox: Sendable {
     /// Starts serving at once.
     public init(options: Options = Options()) throws(SandboxError) {
         state = Mutex(State(cluster: Cluster(clock: options.clock)))
-        token = options.token
+        rbac = options.rbac
+        token = options.token ?? (options.rbac ? Self.randomToken(prefix: "sandbox-admin") : nil)
         logger = options.logger
         let box = WeakBox()
         do {
@@ -133,7 +142,10 @@ public final class Sandbox: Sendable {
     /// The payloads the loadtester endpoint has received.
     public var loadtesterRecords: [JSONValue] { state.withLock { $0.loadtester.records } }
 
-    /// A kubeconfig (YAML) for kubectl and clients, with the token when auth is on.
+    /// The admin bearer token (`system:masters`): the `--token-file` token, or the one RBAC mode generated.
+    public var adminToken: String? { token }
+
+    /// A kubeconfig (YAML) for kubectl and clients, with the (admin) token when auth is on.
     public func kubeconfig(namespace: String = "default") -> String {
         Kubeconfig.yaml(server: apiURL, token: token, namespace: namespace)
     }

@@ -14,10 +14,13 @@ public final class SandboxHarness: Sendable {
     /// The bearer token, when auth is on.
     public let token: String?
 
-    /// Starts a Sandbox (with a bearer token when `token` is set) and writes its kubeconfig.
-    public init(token: String? = nil) throws {
-        sandbox = try Sandbox(options: Sandbox.Options(token: token))
-        self.token = token
+    /// Starts a Sandbox (with a bearer token when `token` is set; in RBAC mode with `rbac`, the token then being
+    /// the admin's, generated when nil) and writes its kubeconfig.
+    public init(token: String? = nil, rbac: Bool = false) throws {
+        var options = Sandbox.Options(token: token)
+        options.rbac = rbac
+        sandbox = try Sandbox(options: options)
+        self.token = sandbox.adminToken
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory + "/home", withIntermediateDirectories: true)
         kubeconfig = directory + "/kubeconfig"

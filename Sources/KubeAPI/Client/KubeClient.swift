@@ -143,7 +143,8 @@ public final class KubeClient: Sendable {
         logger.debug("\(method) \(pathAndQuery) → \(response.status) in \(response.metrics.totalTime)")
         let bytes = [UInt8](response.body)
         if ok { return .success(KubeResponse(status: response.status, headers: response.headers, body: bytes)) }
-        let status = (try? JSONParser.parse(bytes)).flatMap(KubeStatus.init)  // a non-JSON error body keeps the HTTP status only
+        var status = (try? JSONParser.parse(bytes)).flatMap(KubeStatus.init)  // a non-JSON error body keeps the HTTP status only
+        status?.redact(KubeStatus.credentialValues(auth.headers))
         var retryAfter = Self.retryAfter(response.headers["retry-after"], date: response.headers["date"])
         if retryAfter == nil, let s = status?.retryAfterSeconds { retryAfter = .seconds(s) }
         return .failure(KubeAPIError(

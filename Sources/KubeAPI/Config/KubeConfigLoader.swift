@@ -103,6 +103,11 @@ public struct KubeConfigLoader: Sendable {
         guard !cluster.server.isEmpty else {
             throw KubeConfigError(source: source, message: "cluster \"\(context.cluster)\" has no `server`")
         }
+        guard Self.isServerURL(cluster.server) else {
+            throw KubeConfigError(
+                source: source,
+                message: "cluster \"\(context.cluster)\" server \"\(cluster.server)\" is not an http(s) URL like https://host:6443")
+        }
         var tls = TLSOptions(insecureSkipVerify: cluster.insecureSkipTLSVerify, serverName: cluster.tlsServerName)
         if let data = cluster.certificateAuthorityData {
             tls.certificateAuthority = data
@@ -169,4 +174,16 @@ public struct KubeConfigLoader: Sendable {
     }
 
     private func nonEmpty(_ s: String?) -> String? { s?.isEmpty == false ? s : nil }
+}
+
+extension KubeConfigLoader {
+    /// Whether a kubeconfig `server` is usable: an http or https URL with a host, or `host[:port]` (kubectl
+    /// assumes https then).
+    static func isServerURL(_ server: String) -> Bool {
+        let text = server.contains("://") ? server : "https://" + server
+        guard let c = URLComponents(string: text), let scheme = c.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = c.host, !host.isEmpty
+        else { return false }
+        return true
+    }
 }

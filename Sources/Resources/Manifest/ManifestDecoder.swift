@@ -35,6 +35,9 @@ public struct ManifestDecoder: Sendable {
                 code: .tooLarge, location: SourceLocation(file: file),
                 message: "file is \(bytes.count) bytes, over the limit of \(limits.maximumFileBytes) bytes; split it")
         }
+        if let error = UTF8Validation.check(bytes, file: file) { throw error }
+        // A UTF-8 byte-order mark is allowed and ignored (editors on Windows write one; libyaml would read it as text).
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         if file.lowercased().hasSuffix(".json") { return try decodeJSON(bytes, file: file) }
         return try decodeYAML(String(decoding: bytes, as: UTF8.self), file: file)
     }

@@ -60,6 +60,7 @@ extension Cluster {
             }
             rebuildRegistry()
         }
+        if key.group == RBACAuthorizer.group && key.resource == "clusterroles" { aggregateClusterRoles() }
     }
 
     mutating func deleteNamespaceContents(_ namespace: String) {

@@ -203,6 +203,7 @@ extension Cluster {
         if key.group == "apiextensions.k8s.io" && key.resource == "customresourcedefinitions" {
             rebuildRegistry()
         }
+        if key.group == RBACAuthorizer.group && key.resource == "clusterroles" { aggregateClusterRoles() }
         // Only deletions in progress and owned objects (possibly with owners already gone) concern the collector;
         // removals run it themselves.
         if object["metadata", "deletionTimestamp"] != nil || object["metadata", "ownerReferences"] != nil {

@@ -19,6 +19,12 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Require this bearer token (read from the file) on API requests. Env: GITCANARY_SANDBOX_TOKEN_FILE.")
     var tokenFile: String?
 
+    @Flag(help: ArgumentHelp(
+        "RBAC mode: authorize every request by the stored Roles, ClusterRoles and bindings (403 like kube-apiserver). "
+            + "The kubeconfig holds the admin token (system:masters); POST /sandbox/tokens "
+            + "{\"namespace\":\"NS\",\"serviceAccount\":\"SA\"} issues service-account tokens. Env: GITCANARY_SANDBOX_RBAC."))
+    var rbac: Bool = EnvironmentDefault.bool("SANDBOX_RBAC", default: false)
+
     func run() async throws {
         let kubeconfigOut = self.kubeconfigOut ?? EnvironmentDefault.string("SANDBOX_KUBECONFIG_OUT")
         let tokenFile = self.tokenFile ?? EnvironmentDefault.string("SANDBOX_TOKEN_FILE")
@@ -33,7 +39,9 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         let sandbox: Sandbox
         do {
-            sandbox = try Sandbox(options: Sandbox.Options(port: port, token: token))
+            var options = Sandbox.Options(port: port, token: token)
+            options.rbac = rbac
+            sandbox = try Sandbox(options: options)
         } catch {
             throw ValidationError(error.description)
         }
@@ -53,6 +61,9 @@ struct SandboxCommand: AsyncParsableCommand {
             print("Kubeconfig:             not written (pass --kubeconfig-out FILE)")
         }
         print("Control API:            \(sandbox.apiURL)/sandbox/   Loadtester: \(sandbox.apiURL)/loadtester/")
+        if rbac {
+            print("RBAC mode:              on (admin token in the kubeconfig; service-account tokens: POST /sandbox/tokens)")
+        }
         print("Press Ctrl-C to stop.")
         fflush(nil)
         await Self.waitForTermination()
