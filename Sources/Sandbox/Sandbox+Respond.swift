@@ -23,8 +23,14 @@ extension Sandbox {
             return Self.json(401, APIError.unauthorized.status)
         }
         if path.hasPrefix("/sandbox/") { return control(request) }
-        guard let resourcePath = ResourcePath(path) else { return discovery(request) }
-        return resource(request, path: resourcePath)
+        let response: HTTPServerResponse
+        if let resourcePath = ResourcePath(path) {
+            response = resource(request, path: resourcePath)
+        } else {
+            response = discovery(request)
+        }
+        state.withLock { $0.counts.addBytes(received: request.body.count, sent: response.body.count) }
+        return response
     }
 
     static func json(_ code: Int, _ value: JSONValue) -> HTTPServerResponse {

@@ -29,6 +29,24 @@ import Testing
         #expect(h.finalize() == SHA256.hash(bytes))
     }
 
+    /// Block-wise absorption: every split point of a 200-byte input (partial block, then whole blocks from the
+    /// caller's storage, then a tail), and a non-contiguous sequence, give the one-shot digest.
+    @Test func everySplitAndNonContiguousInput() {
+        let bytes = (0..<200).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 5) }
+        let expected = SHA256.hash(bytes)
+        for split in 0...bytes.count {
+            var h = SHA256()
+            h.update(bytes[..<split])
+            h.update(bytes[split...])
+            #expect(h.finalize() == expected, "split at \(split)")
+        }
+        var lazy = SHA256()
+        lazy.update(bytes.lazy.map { $0 })
+        #expect(lazy.finalize() == expected)
+        #expect(SHA256.hex(String(decoding: bytes.filter { $0 < 128 }, as: UTF8.self).utf8)
+            == SHA256.hex(bytes.filter { $0 < 128 }))
+    }
+
     /// Every length around the block boundaries, against the system's `sha256sum`.
     @Test func matchesSha256sum() throws {
         let sha256sum = ["/usr/bin/sha256sum", "/bin/sha256sum"].first { FileManager.default.isExecutableFile(atPath: $0) }

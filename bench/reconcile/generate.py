@@ -147,7 +147,7 @@ def main(argv):
     for j in range(m):
         d = os.path.join(root, "apps", "bench-%02d" % j)
         os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "namespace.yaml"), "w") as f:
+        with open(os.path.join(d, "00-namespace.yaml"), "w") as f:
             f.write("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bench-%02d\n  labels:\n    bench: gitcanary\n" % j)
     for i in range(n):
         path = os.path.join(root, "apps", namespace(i, m), "app-%04d.yaml" % i)

@@ -2,7 +2,7 @@
 # Reconcile benchmark (not a test): N canaries in M namespaces (bench/reconcile/generate.py), one `gitcanary sandbox`,
 # the repository served by git-daemon on 127.0.0.1. Each of RUNS rounds starts from an empty cluster and cache and
 # measures (wall, CPU = user+sys, peak RSS via /usr/bin/time; API requests by verb from the Sandbox's counters, reset
-# before each; bytes = the Sandbox process's read+write bytes (/proc/PID/io rchar+wchar), i.e. HTTP traffic both ways):
+# before each; bytes = the request and response bodies the Sandbox counted, both ways, HTTP headers not included):
 #   first        gitcanary reconcile into an empty cluster (CRDs, namespaces, objects, primaries, services, status)
 #   noop         gitcanary reconcile, nothing changed in Git or the cluster (clock +60 s)
 #   one-image    gitcanary reconcile after a commit changing one canary's image (clock +60 s)
@@ -13,7 +13,7 @@
 #                manifests, twice: the first takes over the fields GitCanary changed, the second changes nothing
 #   git clone / no-op fetch   gitcanary source --revision-only (empty / warm cache) vs git clone --bare / git fetch
 # Prints medians, ratios, requests per canary, and checks the issue's targets.
-# Usage: N=1000 M=10 RUNS=3 bench/reconcile/run.sh     (defaults as shown)
+# Usage: N=1000 M=10 RUNS=3 bench/reconcile/run.sh     (defaults as shown; BIN=path skips the build)
 set -euo pipefail
 N=${N:-1000}
 M=${M:-10}
@@ -33,9 +33,11 @@ trap cleanup EXIT
 [ -x /usr/bin/time ] || { echo "installing GNU time..." >&2; apt-get install -y -qq time >/dev/null; }
 command -v kubectl >/dev/null || { echo "kubectl is required" >&2; exit 1; }
 
-echo "building release binary..." >&2
-(cd "$ROOT" && swift build -c release --product gitcanary >/dev/null)
-BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/gitcanary"
+if [ -z "${BIN:-}" ]; then   # BIN=path uses a binary already built
+  echo "building release binary..." >&2
+  (cd "$ROOT" && swift build -c release --product gitcanary >/dev/null)
+  BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/gitcanary"
+fi
 
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME="$WORK"
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
@@ -67,21 +69,23 @@ FILES=$(find "$SRC/apps" "$SRC/crds" -name '*.yaml' | wc -l)
 echo "repository: $FILES files, $(du -sk "$SRC/.git" | cut -f1) KiB .git, served at $URL; sandbox at $API" >&2
 
 RESULTS="$WORK/results.jsonl"
-io_bytes() { awk '/^rchar|^wchar/ {s += $2} END {print s}' "/proc/$SANDBOX_PID/io"; }
-# measure LABEL ROUND CMD...: one timed command; appends a JSON line to $RESULTS; its stdout is kept in $WORK/out.
+# measure LABEL ROUND CMD...: one timed command (CMD `reconcile`: gitcanary reconcile at the clock NOW); appends a JSON line to $RESULTS; its stdout is kept in $WORK/out.
 measure() {
   local label=$1 round=$2; shift 2
   curl -sf -X POST "$API/sandbox/requests/reset" >/dev/null
-  local b0 b1 status=0
-  b0=$(io_bytes)
+  local status=0
+  if [ "$1" = reconcile ]; then
+    set -- "$BIN" reconcile --repo "$URL" --ref main --kubeconfig "$KC" --now "$(date -u -d @"$NOW" +%FT%TZ)" \
+      --metrics-server "$API/prometheus" --cache-dir "$WORK/cache" --output json --source-name bench --lease-wait 20
+  fi
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" || status=$?
-  b1=$(io_bytes)
   curl -sf "$API/sandbox/requests" >"$WORK/requests.json"
-  python3 - "$label" "$round" "$status" "$((b1 - b0))" "$WORK/time" "$WORK/requests.json" "$WORK/out" >>"$RESULTS" <<'PY'
+  python3 - "$label" "$round" "$status" 0 "$WORK/time" "$WORK/requests.json" "$WORK/out" >>"$RESULTS" <<'PY'
 import json, sys
-label, rnd, status, nbytes, tfile, rfile, ofile = sys.argv[1:8]
+label, rnd, status, _, tfile, rfile, ofile = sys.argv[1:8]
 wall, user, sys_, rss = open(tfile).read().split()[-4:]
 req = json.load(open(rfile))
+nbytes = req.get("bytesReceived", 0) + req.get("bytesSent", 0)
 row = {"label": label, "round": int(rnd), "status": int(status), "wall": float(wall), "cpu": float(user) + float(sys_),
        "rssMB": int(rss) / 1024, "bytes": int(nbytes), "requests": req}
 try:
@@ -96,10 +100,6 @@ except Exception:
 print(json.dumps(row))
 PY
   if [ "$status" != 0 ]; then echo "  $label (round $round) exited $status: $(tail -c 600 "$WORK/err")" >&2; fi
-}
-reconcile() {
-  "$BIN" reconcile --repo "$URL" --ref main --kubeconfig "$KC" --now "$(date -u -d @"$NOW" +%FT%TZ)" \
-    --metrics-server "$API/prometheus" --cache-dir "$WORK/cache" --output json --source-name bench --lease-wait 20
 }
 commit_images() { python3 "$ROOT/bench/reconcile/generate.py" "$SRC" "$N" "$M" "$API/loadtester/" "$@"; git -C "$SRC" commit -q -am "$*"; }
 KINDS="deployments.apps,horizontalpodautoscalers.autoscaling,configmaps,services,canaries.flagger.app"
@@ -151,6 +151,11 @@ for label in order:
     print(f"{label:<27} {med(label, lambda r: r['wall']):>7.2f} {med(label, lambda r: r['cpu']):>7.2f} {med(label, lambda r: r['rssMB']):>7.1f} "
           f"{total:>6.0f} " + " ".join(f"{by(v):>6.0f}" for v in verbs) +
           f" {med(label, lambda r: r['requests'].get('mutating', 0)):>6.0f} {med(label, lambda r: r['bytes']) / 1024:>8.0f} {total / n:>10.2f}")
+print("stages of the reconcile runs (medians, s; from the run's own --output json timings):")
+for label in ["first", "noop", "one-image", "all-images", "step"]:
+    stages = sorted({k for r in rows if r["label"] == label for k in (r.get("timings") or {})})
+    if stages:
+        print(f"  {label:<11} " + "  ".join(f"{k}={med(label, lambda r: (r.get('timings') or {}).get(k, 0)):.2f}" for k in stages))
 def ratio(a, b, f=lambda r: r["wall"]):
     x, y = med(a, f), med(b, f)
     return x / y if y else float("nan")
