@@ -124,8 +124,9 @@ for r in $(seq "$RUNS"); do
     measure profile "$r" perf record -F 499 -g -o "$WORK/perf.data" -- "$BIN" reconcile --repo "$URL" --ref main \
       --kubeconfig "$KC" --now "$(date -u -d @"$NOW" +%FT%TZ)" --metrics-server "$API/prometheus" --cache-dir "$WORK/cache" \
       --output json --source-name bench --lease-wait 20
-    { perf report -i "$WORK/perf.data" --stdio --no-children --percent-limit 1 -g none 2>/dev/null | grep -v '^$' | head -60 || true; } \
-      >"${PROFILE_OUT:-/tmp/gitcanary-noop-profile.txt}"
+    { echo "== self time"; perf report -i "$WORK/perf.data" --stdio --no-children --percent-limit 1 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -40
+      echo "== inclusive time, by symbol"; perf report -i "$WORK/perf.data" --stdio --children --sort symbol --percent-limit 4 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -80
+    } >"${PROFILE_OUT:-/tmp/gitcanary-noop-profile.txt}" || true
   fi
   measure "kubectl get" "$r" kubectl --kubeconfig "$KC" get "$KINDS" -A -o json
   commit_images --image-of 0 6.7.1
