@@ -204,8 +204,7 @@ struct SeededGenerator: RandomNumberGenerator {
 
     @Test(arguments: [
         "1970-01-01T00:00:00Z", "2026-01-02T03:04:05Z", "2000-02-29T23:59:59Z", "2100-03-01T00:00:00Z",
-        "1999-12-31T23:59:59Z", "2030-06-15T12:30:45+02:00", "2030-06-15T12:30:45-07:30", "2024-02-29T00:00:00z",
-        "2026-11-22t01:02:03Z",
+        "1999-12-31T23:59:59Z", "2030-06-15T12:30:45+02:00", "2030-06-15T12:30:45-07:30", "2024-02-29T00:00:00Z",
     ])
     func sameAsFormatter(text: String) throws {
         let fast = try #require(RFC3339.parseWholeSeconds(Array(text.utf8)), "\(text)")
@@ -215,7 +214,7 @@ struct SeededGenerator: RandomNumberGenerator {
 
     @Test func invalidAndOtherFormsAreLeftToTheFormatter() {
         for text in ["2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01 00:00:00Z",
-                     "2026-01-01T00:00:00", "2026-01-01T00:00:00.5Z", "x026-01-01T00:00:00Z", ""] {
+                     "2026-01-01T00:00:00", "2026-01-01T00:00:00.5Z", "x026-01-01T00:00:00Z", "", "2026-11-22t01:02:03Z", "2024-02-29T00:00:00z"] {
             #expect(RFC3339.parseWholeSeconds(Array(text.utf8)) == nil, "\(text)")
         }
         #expect(RFC3339.parse("2026-01-01T00:00:00.500Z") == Date(timeIntervalSince1970: 1_767_225_600.5))

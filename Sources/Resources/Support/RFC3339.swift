@@ -15,7 +15,8 @@ public enum RFC3339 {
         return fractional.date(from: text)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS` then `Z` or `±HH:MM`, a valid calendar date; else nil (the formatters decide).
+    /// `YYYY-MM-DDTHH:MM:SS` then `Z` or `±HH:MM` (upper-case `T` and `Z`), a valid calendar date; else nil (the
+    /// formatters decide).
     static func parseWholeSeconds(_ b: [UInt8]) -> Date? {
         guard b.count == 20 || b.count == 25 else { return nil }
         func number(_ at: Int, _ digits: Int) -> Int? {
@@ -27,7 +28,7 @@ public enum RFC3339 {
             return v
         }
         guard let year = number(0, 4), b[4] == 45, let month = number(5, 2), b[7] == 45, let day = number(8, 2),
-              b[10] == 84 || b[10] == 116, let hour = number(11, 2), b[13] == 58, let minute = number(14, 2), b[16] == 58,
+              b[10] == 84, let hour = number(11, 2), b[13] == 58, let minute = number(14, 2), b[16] == 58,
               let second = number(17, 2), (1...12).contains(month), hour < 24, minute < 60, second < 60
         else { return nil }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
@@ -35,7 +36,7 @@ public enum RFC3339 {
         guard day >= 1, day <= monthDays[month - 1] else { return nil }
         var offset = 0
         if b.count == 20 {
-            guard b[19] == 90 || b[19] == 122 else { return nil }
+            guard b[19] == 90 else { return nil }
         } else {
             guard b[19] == 43 || b[19] == 45, let oh = number(20, 2), b[22] == 58, let om = number(23, 2), oh < 24, om < 60 else { return nil }
             offset = (oh * 60 + om) * 60 * (b[19] == 43 ? 1 : -1)
