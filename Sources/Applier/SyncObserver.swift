@@ -21,8 +21,12 @@ public struct SyncObserver: Sendable {
         self.concurrency = max(1, concurrency)
     }
 
-    /// Observes and returns the plan's input.
-    public func observe(desired: [Manifest], options: SyncOptions) async throws(KubeAPIError) -> SyncInput {
+    /// Observes and returns the plan's input. Scopes of `unlabelledKinds` in `unlabelledNamespaces` are listed
+    /// without the label selector (filtered here instead), so that the canaries' observation can reuse them
+    /// (``SyncInput/unfiltered``): one LIST per kind and namespace for both.
+    public func observe(
+        desired: [Manifest], options: SyncOptions, unlabelledKinds: Set<String> = [], unlabelledNamespaces: Set<String> = []
+    ) async throws(KubeAPIError) -> SyncInput {
         let inventoryItems = try await client.listAll(
             BuiltinResources.configMaps, namespace: options.inventoryNamespace,
             options: ListOptions(labelSelector: SyncLabels.inventorySelector(source: options.sourceName)))
@@ -40,7 +44,10 @@ public struct SyncObserver: Sendable {
         let gitKinds = mayBeUnserved
         var canaryNamespaces = Set(scopes.compactMap(\.namespace))
         canaryNamespaces.subtract(scopes.filter { $0.kind == "Canary" }.compactMap(\.namespace))
-        var reads: [(scope: SyncScope, labelled: Bool)] = scopes.map { ($0, $0.kind != "Canary") }
+        var reads: [(scope: SyncScope, labelled: Bool)] = scopes.map { scope in
+            let shared = unlabelledKinds.contains(scope.kind) && scope.namespace.map(unlabelledNamespaces.contains) == true
+            return (scope, scope.kind != "Canary" && !shared)
+        }
         reads += canaryNamespaces.sorted().map {
             (SyncScope(apiVersion: Canary.apiVersion, kind: Canary.kind, namespace: $0), false)
         }
@@ -64,9 +71,18 @@ public struct SyncObserver: Sendable {
 
         var live = SyncLiveState()
         var canaries: [JSONValue] = []
+        var unfiltered: [SyncScope: [JSONValue]] = [:]
         for (read, result) in zip(reads, results) {
             guard let result else { continue }
             let items = try result.get()
+            if !read.labelled {
+                unfiltered[read.scope, default: []] += items.map { item in
+                    var o = item
+                    o["apiVersion"] = .string(read.scope.apiVersion)
+                    o["kind"] = .string(read.scope.kind)
+                    return o
+                }
+            }
             if read.scope.kind == Canary.kind && read.scope.apiVersion.hasPrefix("flagger.app/") {
                 canaries += items.map { item in
                     var c = item
@@ -80,7 +96,9 @@ public struct SyncObserver: Sendable {
             }
             live.add(apiVersion: read.scope.apiVersion, kind: read.scope.kind, items: labelled)
         }
-        return SyncInput(desired: desired, live: live, inventories: inventories, liveCanaries: canaries, options: options)
+        var input = SyncInput(desired: desired, live: live, inventories: inventories, liveCanaries: canaries, options: options)
+        input.unfiltered = unfiltered
+        return input
     }
 
     private func list(_ scope: SyncScope, labelled: Bool, source: String, gitKinds: Set<String>) async -> Result<[JSONValue], KubeAPIError> {

@@ -46,14 +46,20 @@ struct CanaryObserver: Sendable {
     let client: KubeClient
     let concurrency: Int
 
-    /// Observes the canaries of `namespaces` (`nil`: cluster-wide), filtered by `selector` and `shard`.
-    func observe(namespaces: [String]?, selector: String?, shard: SyncShard, settings: PlannerSettings) async throws(KubeAPIError)
-        -> ClusterSnapshot
-    {
+    /// Observes the canaries of `namespaces` (`nil`: cluster-wide), filtered by `selector` and `shard`. Scopes in
+    /// `prefetched` (what the sync's observation of this run listed without a selector) are not listed again.
+    func observe(
+        namespaces: [String]?, selector: String?, shard: SyncShard, settings: PlannerSettings,
+        prefetched: [SyncScope: [JSONValue]] = [:]
+    ) async throws(KubeAPIError) -> ClusterSnapshot {
         var snap = ClusterSnapshot()
         let canaryMapping = BuiltinResources.canaries
         var all: [JSONValue] = []
         for ns in namespaces.map({ $0.map(Optional.some) }) ?? [nil] {
+            if let ns, let items = prefetched[SyncScope(apiVersion: canaryMapping.gvr.apiVersion, kind: canaryMapping.kind, namespace: ns)] {
+                all += items
+                continue
+            }
             do {
                 all += try await client.listAll(canaryMapping, namespace: ns).map(Self.typed(canaryMapping))
             } catch where error.isNotFound {
@@ -82,7 +88,7 @@ struct CanaryObserver: Sendable {
                 if let ns = m.templateRef?.namespace { scopes.insert(.init(apiVersion: Canary.apiVersion, kind: "MetricTemplate", namespace: scopeNamespace(ns, namespaces))) }
             }
         }
-        await read(scopes, into: &snap)
+        await read(scopes, into: &snap, prefetched: prefetched)
         // Second round: the ConfigMaps/Secrets the targets reference, and the Secrets of templates and providers.
         var more = Set<ClusterSnapshot.Scope>()
         for c in decoded {
@@ -95,7 +101,7 @@ struct CanaryObserver: Sendable {
             }
         }
         more.subtract(scopes)
-        await read(more, into: &snap)
+        await read(more, into: &snap, prefetched: prefetched)
         return snap
     }
 
@@ -110,8 +116,18 @@ struct CanaryObserver: Sendable {
         .init(apiVersion: ref.apiVersion, kind: ref.kind, namespace: scopeNamespace(ref.namespace, namespaces))
     }
 
-    private func read(_ scopes: Set<ClusterSnapshot.Scope>, into snap: inout ClusterSnapshot) async {
-        let list = scopes.sorted { $0.description < $1.description }
+    private func read(_ scopes: Set<ClusterSnapshot.Scope>, into snap: inout ClusterSnapshot, prefetched: [SyncScope: [JSONValue]]) async {
+        var list: [ClusterSnapshot.Scope] = []
+        for s in scopes.sorted(by: { $0.description < $1.description }) {
+            guard let items = prefetched[SyncScope(apiVersion: s.apiVersion, kind: s.kind, namespace: s.namespace)] else {
+                list.append(s)
+                continue
+            }
+            for o in items {
+                let m = Manifest(object: o)
+                snap.objects[.init(kind: s.kind, namespace: m.ref.namespace, name: m.ref.name)] = o
+            }
+        }
         let results = await boundedMap(list, limit: concurrency) { s in await self.list(s) }
         for (s, r) in zip(list, results) {
             switch r {

@@ -66,8 +66,15 @@ public struct Reconciler: Sendable {
             prune: options.prune && set.errors.isEmpty, sourceName: options.sourceName, shard: options.shard,
             inventoryNamespace: options.systemNamespace, defaultNamespace: options.defaultNamespace)
         let syncPlan: SyncPlan
+        let namespaces = canaryNamespaces(options, manifests: set.manifests)
+        // The sync lists the kinds the canaries read without its label selector in the canaries' namespaces, so the
+        // canaries' observation below reuses those LISTs (one LIST per kind and namespace in a run that writes nothing).
+        var prefetched: [SyncScope: [JSONValue]] = [:]
         do {
-            let input = try await SyncObserver(client: client, concurrency: options.concurrency).observe(desired: set.manifests, options: syncOptions)
+            let input = try await SyncObserver(client: client, concurrency: options.concurrency).observe(
+                desired: set.manifests, options: syncOptions, unlabelledKinds: Self.sharedKinds,
+                unlabelledNamespaces: Set(namespaces ?? []))
+            prefetched = input.unfiltered
             syncPlan = SyncPlanner().plan(input)
         } catch {
             report.errors.append("observe: \(error.description)")
@@ -80,11 +87,12 @@ public struct Reconciler: Sendable {
         }
         let now = options.now ?? client.serverClock.now() ?? Date()
         report.now = now
-        let namespaces = canaryNamespaces(options, manifests: set.manifests)
         let observer = CanaryObserver(client: client, concurrency: options.concurrency)
         var snapshot: ClusterSnapshot
         do {
-            snapshot = try await observer.observe(namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner)
+            snapshot = try await observer.observe(
+                namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner,
+                prefetched: prefetched)
         } catch {
             report.errors.append("observe canaries: \(error.description)")
             finish(&report)
@@ -194,6 +202,9 @@ public struct Reconciler: Sendable {
         finish(&report)
         return report
     }
+
+    /// Kinds a canary's plan reads that Git usually declares too (targets, autoscalers, tracked ConfigMaps, Services).
+    static let sharedKinds: Set<String> = ["Deployment", "DaemonSet", "HorizontalPodAutoscaler", "ConfigMap", "Service"]
 
     /// The namespaces whose canaries this run handles: `nil` (all) with `-A`; the `--namespace` given; else those of
     /// the Canaries declared in Git, or the default namespace when Git declares none.

@@ -32,8 +32,14 @@ extension Sandbox {
             }
             return control(request)
         }
-        guard let resourcePath = ResourcePath(path) else { return discovery(request) }
-        return resource(request, path: resourcePath, user: user)
+        let response: HTTPServerResponse
+        if let resourcePath = ResourcePath(path) {
+            response = resource(request, path: resourcePath, user: user)
+        } else {
+            response = discovery(request)
+        }
+        state.withLock { $0.counts.addBytes(received: request.body.count, sent: response.body.count) }
+        return response
     }
 
     static func json(_ code: Int, _ value: JSONValue) -> HTTPServerResponse {

@@ -121,6 +121,29 @@ struct ReconcilerRunTests {
         #expect(metrics.contains("flagger_canary_successes_total{name=\"b\",namespace=\"mp\"} 0"))
     }
 
+    @Test("a run with nothing to do: no write, one LIST per kind in the one namespace (the canaries reuse the sync's LISTs)")
+    func noOpRunListsOncePerKind() async throws {
+        let w = try World()
+        defer { w.harness.stop() }
+        for _ in 0..<4 {
+            let (r, _) = try await w.run()
+            #expect(r.errors.isEmpty, "\(r.errors)")
+            if w.phases(r).values.allSatisfy({ $0 == "Initialized" }) && r.canaries.count == 2 { break }
+            w.harness.sandbox.advanceClock(by: 60)
+        }
+        w.harness.sandbox.advanceClock(by: 60)
+        w.harness.sandbox.resetRequestCounts()
+        let (r, _) = try await w.run()
+        #expect(r.errors.isEmpty, "\(r.errors)")
+        #expect(w.phases(r) == ["a": "Initialized", "b": "Initialized"])
+        let counts = w.harness.sandbox.requestCounts
+        #expect(counts.mutating == 0)
+        let lists = counts.byResource.compactMapValues { $0["list"] }
+        #expect(lists["canaries.flagger.app"] == 1)
+        #expect(lists["deployments.apps"] == 1)
+        #expect(lists.values.allSatisfy { $0 <= 1 }, "\(lists)")
+    }
+
     @Test("a Conflict on the status write (another writer moved the Canary): skipped and reported, not an error")
     func statusConflict() async throws {
         let w = try World()

@@ -29,6 +29,24 @@ import Testing
         #expect(h.finalize() == SHA256.hash(bytes))
     }
 
+    /// Block-wise absorption: every split point of a 200-byte input (partial block, then whole blocks from the
+    /// caller's storage, then a tail), and a non-contiguous sequence, give the one-shot digest.
+    @Test func everySplitAndNonContiguousInput() {
+        let bytes = (0..<200).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 5) }
+        let expected = SHA256.hash(bytes)
+        for split in 0...bytes.count {
+            var h = SHA256()
+            h.update(bytes[..<split])
+            h.update(bytes[split...])
+            #expect(h.finalize() == expected, "split at \(split)")
+        }
+        var lazy = SHA256()
+        lazy.update(bytes.lazy.map { $0 })
+        #expect(lazy.finalize() == expected)
+        #expect(SHA256.hex(String(decoding: bytes.filter { $0 < 128 }, as: UTF8.self).utf8)
+            == SHA256.hex(bytes.filter { $0 < 128 }))
+    }
+
     /// Every length around the block boundaries, against the system's `sha256sum`.
     @Test func matchesSha256sum() throws {
         let sha256sum = ["/usr/bin/sha256sum", "/bin/sha256sum"].first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -173,5 +191,33 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// `RFC3339.parse`'s arithmetic path gives what Foundation's formatter gives, and leaves other forms to it.
+@Suite struct RFC3339ParseTests {
+    static func formatter(_ text: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.date(from: text)
+    }
+
+    @Test(arguments: [
+        "1970-01-01T00:00:00Z", "2026-01-02T03:04:05Z", "2000-02-29T23:59:59Z", "2100-03-01T00:00:00Z",
+        "1999-12-31T23:59:59Z", "2030-06-15T12:30:45+02:00", "2030-06-15T12:30:45-07:30", "2024-02-29T00:00:00Z",
+    ])
+    func sameAsFormatter(text: String) throws {
+        let fast = try #require(RFC3339.parseWholeSeconds(Array(text.utf8)), "\(text)")
+        #expect(fast == Self.formatter(text), "\(text)")
+        #expect(RFC3339.parse(text) == fast)
+    }
+
+    @Test func invalidAndOtherFormsAreLeftToTheFormatter() {
+        for text in ["2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01 00:00:00Z",
+                     "2026-01-01T00:00:00", "2026-01-01T00:00:00.5Z", "x026-01-01T00:00:00Z", "", "2026-11-22t01:02:03Z", "2024-02-29T00:00:00z"] {
+            #expect(RFC3339.parseWholeSeconds(Array(text.utf8)) == nil, "\(text)")
+        }
+        #expect(RFC3339.parse("2026-01-01T00:00:00.500Z") == Date(timeIntervalSince1970: 1_767_225_600.5))
+        #expect(RFC3339.parse("not a time") == nil)
     }
 }

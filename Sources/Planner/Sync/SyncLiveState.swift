@@ -68,6 +68,10 @@ public struct SyncInput: Sendable {
     public var liveCanaries: [JSONValue]
     /// Options.
     public var options: SyncOptions
+    /// The objects of the scopes that were read without the label selector (Canaries, and the kinds the observer
+    /// was asked to share), every object, typed (`apiVersion`/`kind` set): the canaries' observation reuses them
+    /// instead of listing the same scope again.
+    public var unfiltered: [SyncScope: [JSONValue]] = [:]
 
     /// Creates an input.
     public init(

@@ -12,6 +12,10 @@ public struct RequestCounts: Sendable, Hashable {
     public var byResource: [String: [String: Int]] = [:]
     /// Discovery requests (`/version`, `/api`, `/apis`, resource lists, `/openapi`).
     public var discovery = 0
+    /// Body bytes of the API and discovery requests received (headers not counted).
+    public var bytesReceived = 0
+    /// Body bytes of the API and discovery responses sent (headers and watch streams not counted).
+    public var bytesSent = 0
 
     /// An empty count.
     public init() {}
@@ -28,6 +32,11 @@ public struct RequestCounts: Sendable, Hashable {
         byResource[qualified, default: [:]][verb, default: 0] += 1
     }
 
+    mutating func addBytes(received: Int, sent: Int) {
+        bytesReceived += received
+        bytesSent += sent
+    }
+
     var json: JSONValue {
         var verbs = JSONObject()
         for (k, v) in byVerb.sorted(by: { $0.key < $1.key }) { verbs[k] = .int(Int64(v)) }
@@ -38,6 +47,7 @@ public struct RequestCounts: Sendable, Hashable {
             resources[r] = .object(c)
         }
         return ["total": .int(Int64(total)), "mutating": .int(Int64(mutating)), "discovery": .int(Int64(discovery)),
+                "bytesReceived": .int(Int64(bytesReceived)), "bytesSent": .int(Int64(bytesSent)),
                 "byVerb": .object(verbs), "byResource": .object(resources)]
     }
 }

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Reconcile benchmark (not a test): N canaries in M namespaces (bench/reconcile/generate.py), one `gitcanary sandbox`,
+# the repository served by git-daemon on 127.0.0.1. Each of RUNS rounds starts from an empty cluster and cache and
+# measures (wall, CPU = user+sys, peak RSS via /usr/bin/time; API requests by verb from the Sandbox's counters, reset
+# before each; bytes = the request and response bodies the Sandbox counted, both ways, HTTP headers not included):
+#   first        gitcanary reconcile into an empty cluster (CRDs, namespaces, objects, primaries, services, status)
+#   noop         gitcanary reconcile, nothing changed in Git or the cluster (clock +60 s)
+#   one-image    gitcanary reconcile after a commit changing one canary's image (clock +60 s)
+#   all-images   gitcanary reconcile after a commit changing every image (N writes, N analyses start; clock +60 s)
+#   step         gitcanary reconcile, clock +60 s: every canary makes one analysis iteration
+#   kubectl get  kubectl get of the same kinds, -A -o json
+#   kubectl apply (take-over) / (no-op)   kubectl apply --server-side --force-conflicts --validate=false -R of the
+#                manifests, twice: the first takes over the fields GitCanary changed, the second changes nothing
+#   git clone / no-op fetch   gitcanary source --revision-only (empty / warm cache) vs git clone --bare / git fetch
+# Prints medians, ratios, requests per canary, and checks the issue's targets.
+# Usage: N=1000 M=10 RUNS=3 bench/reconcile/run.sh     (defaults as shown; BIN=path skips the build; PROFILE=1 also
+# runs the last round's no-op run under `perf record` and writes the top functions to PROFILE_OUT)
+set -euo pipefail
+N=${N:-1000}
+M=${M:-10}
+RUNS=${RUNS:-3}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d /tmp/gitcanary-bench-reconcile.XXXXXX)
+SANDBOX_PID=""
+DAEMON_PID=""
+cleanup() {
+  for p in "$SANDBOX_PID" "$DAEMON_PID"; do
+    if [ -n "$p" ]; then kill -9 "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; fi
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+[ -x /usr/bin/time ] || { echo "installing GNU time..." >&2; apt-get install -y -qq time >/dev/null; }
+command -v kubectl >/dev/null || { echo "kubectl is required" >&2; exit 1; }
+
+if [ -z "${BIN:-}" ]; then   # BIN=path uses a binary already built
+  echo "building release binary..." >&2
+  (cd "$ROOT" && swift build -c release --product gitcanary >/dev/null)
+  BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/gitcanary"
+fi
+
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME="$WORK"
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# One Sandbox for the whole benchmark, its clock frozen and stepped by the script (passed to reconcile as --now).
+PORT=$(free_port)
+KC="$WORK/kubeconfig"
+"$BIN" sandbox --port "$PORT" --kubeconfig-out "$KC" >"$WORK/sandbox.log" 2>&1 &
+SANDBOX_PID=$!
+API="http://127.0.0.1:$PORT"
+for _ in $(seq 200); do curl -sf "$API/healthz" >/dev/null 2>&1 && [ -s "$KC" ] && break; sleep 0.05; done
+NOW=1893456000   # 2030-01-01T00:00:00Z
+set_clock() { curl -sf -X POST "$API/sandbox/clock" -d "{\"set\":\"$(date -u -d @"$NOW" +%FT%TZ)\",\"freeze\":true}" >/dev/null; }
+advance() { NOW=$((NOW + $1)); set_clock; }
+set_clock
+
+echo "generating $N canaries in $M namespaces..." >&2
+SRC="$WORK/served/repo"
+git init -q -b main "$SRC"
+python3 "$ROOT/bench/reconcile/generate.py" "$SRC" "$N" "$M" "$API/loadtester/"
+git -C "$SRC" add -A && git -C "$SRC" commit -q -m base && git -C "$SRC" tag base
+GPORT=$(free_port)
+"$(git --exec-path)/git-daemon" --base-path="$WORK/served" --export-all --listen=127.0.0.1 --port="$GPORT" --reuseaddr "$WORK/served" >"$WORK/daemon.log" 2>&1 &
+DAEMON_PID=$!
+for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/"$GPORT") 2>/dev/null && break; sleep 0.05; done
+URL="git://127.0.0.1:$GPORT/repo"
+FILES=$(find "$SRC/apps" "$SRC/crds" -name '*.yaml' | wc -l)
+echo "repository: $FILES files, $(du -sk "$SRC/.git" | cut -f1) KiB .git, served at $URL; sandbox at $API" >&2
+
+RESULTS="$WORK/results.jsonl"
+# measure LABEL ROUND CMD...: one timed command (CMD `reconcile`: gitcanary reconcile at the clock NOW); appends a JSON line to $RESULTS; its stdout is kept in $WORK/out.
+measure() {
+  local label=$1 round=$2; shift 2
+  curl -sf -X POST "$API/sandbox/requests/reset" >/dev/null
+  local status=0
+  if [ "$1" = reconcile ]; then
+    set -- "$BIN" reconcile --repo "$URL" --ref main --kubeconfig "$KC" --now "$(date -u -d @"$NOW" +%FT%TZ)" \
+      --metrics-server "$API/prometheus" --cache-dir "$WORK/cache" --output json --source-name bench --lease-wait 20
+  fi
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" || status=$?
+  curl -sf "$API/sandbox/requests" >"$WORK/requests.json"
+  python3 - "$label" "$round" "$status" 0 "$WORK/time" "$WORK/requests.json" "$WORK/out" >>"$RESULTS" <<'PY'
+import json, sys
+label, rnd, status, _, tfile, rfile, ofile = sys.argv[1:8]
+wall, user, sys_, rss = open(tfile).read().split()[-4:]
+req = json.load(open(rfile))
+nbytes = req.get("bytesReceived", 0) + req.get("bytesSent", 0)
+row = {"label": label, "round": int(rnd), "status": int(status), "wall": float(wall), "cpu": float(user) + float(sys_),
+       "rssMB": int(rss) / 1024, "bytes": int(nbytes), "requests": req}
+try:
+    doc = json.load(open(ofile))
+    if isinstance(doc, dict):
+        row["canaries"] = [{"phase": c.get("phase"), "decision": c.get("decision")} for c in doc.get("canaries", [])]
+        row["reportRequests"] = doc.get("requests")
+        row["timings"] = doc.get("timings")
+        if "fetch" in doc: row["fetch"] = doc["fetch"]
+except Exception:
+    pass
+print(json.dumps(row))
+PY
+  if [ "$status" != 0 ]; then echo "  $label (round $round) exited $status: $(tail -c 600 "$WORK/err")" >&2; fi
+}
+commit_images() { python3 "$ROOT/bench/reconcile/generate.py" "$SRC" "$N" "$M" "$API/loadtester/" "$@"; git -C "$SRC" commit -q -am "$*"; }
+KINDS="deployments.apps,horizontalpodautoscalers.autoscaling,configmaps,services,canaries.flagger.app"
+
+for r in $(seq "$RUNS"); do
+  echo "round $r/$RUNS..." >&2
+  # An empty cluster and cache: delete what the previous round made (namespaces take their contents, CRDs their objects).
+  kubectl --kubeconfig "$KC" delete ns $(seq -f 'bench-%02g' 0 $((M - 1))) gitcanary-system --ignore-not-found >/dev/null
+  kubectl --kubeconfig "$KC" delete crd canaries.flagger.app metrictemplates.flagger.app alertproviders.flagger.app --ignore-not-found >/dev/null
+  git -C "$SRC" reset -q --hard base
+  rm -rf "$WORK/cache" "$WORK/gc-cache" "$WORK/bare"
+
+  measure first "$r" reconcile
+  for _ in 1 2 3; do   # settle: until no canary is still initializing
+    python3 -c 'import json,sys; rows=[json.loads(l) for l in open(sys.argv[1])]; c=rows[-1].get("canaries",[]); sys.exit(0 if c and all(x["phase"] in ("Initialized","Succeeded") for x in c) else 1)' "$RESULTS" && break
+    advance 60; measure settle "$r" reconcile
+  done
+  advance 60; measure noop "$r" reconcile
+  if [ -n "${PROFILE:-}" ] && [ "$r" = "$RUNS" ]; then   # PROFILE=1: the no-op run once more under `perf record`
+    # (valgrind 3.19 crashes on the Swift 6.3 release binary: "Valgrind received a signal 11"; perf works).
+    measure profile "$r" perf record -F 499 -g -o "$WORK/perf.data" -- "$BIN" reconcile --repo "$URL" --ref main \
+      --kubeconfig "$KC" --now "$(date -u -d @"$NOW" +%FT%TZ)" --metrics-server "$API/prometheus" --cache-dir "$WORK/cache" \
+      --output json --source-name bench --lease-wait 20
+    { echo "== self time"; perf report -i "$WORK/perf.data" --stdio --no-children --percent-limit 1 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -40
+      echo "== inclusive time, by symbol"; perf report -i "$WORK/perf.data" --stdio --children --sort symbol --percent-limit 4 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -80
+    } >"${PROFILE_OUT:-/tmp/gitcanary-noop-profile.txt}" || true
+  fi
+  measure "kubectl get" "$r" kubectl --kubeconfig "$KC" get "$KINDS" -A -o json
+  commit_images --image-of 0 6.7.1
+  advance 60; measure one-image "$r" reconcile
+  commit_images --image 6.7.2
+  advance 60; measure all-images "$r" reconcile
+  advance 60; measure step "$r" reconcile
+  measure "kubectl apply (take-over)" "$r" kubectl --kubeconfig "$KC" apply --server-side --force-conflicts --validate=false -R -f "$SRC/crds" -f "$SRC/apps"
+  measure "kubectl apply (no-op)" "$r" kubectl --kubeconfig "$KC" apply --server-side --force-conflicts --validate=false -R -f "$SRC/crds" -f "$SRC/apps"
+  measure "gitcanary clone" "$r" "$BIN" source --repo "$URL" --ref main --cache-dir "$WORK/gc-cache" --revision-only --output json
+  measure "git clone --bare" "$r" git clone -q --bare "$URL" "$WORK/bare"
+  measure "gitcanary no-op fetch" "$r" "$BIN" source --repo "$URL" --ref main --cache-dir "$WORK/gc-cache" --revision-only --output json
+  measure "git fetch (no-op)" "$r" git -C "$WORK/bare" fetch -q origin
+done
+
+python3 - "$RESULTS" "$N" "$M" "$RUNS" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+import json, statistics, sys
+path, n, m, runs, cores, load = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
+rows = [json.loads(l) for l in open(path)]
+order = ["first", "noop", "one-image", "all-images", "step", "kubectl get", "kubectl apply (take-over)",
+         "kubectl apply (no-op)", "gitcanary clone", "git clone --bare", "gitcanary no-op fetch", "git fetch (no-op)"]
+def med(label, f):
+    v = [f(r) for r in rows if r["label"] == label]
+    return statistics.median(v) if v else float("nan")
+verbs = ["get", "list", "create", "update", "patch", "delete"]
+print(f"\nReconcile benchmark: N={n} canaries in M={m} namespaces, median of {runs} rounds, {cores} cores, load average at end {load}")
+print(f"{'measurement':<27} {'wall s':>7} {'cpu s':>7} {'RSS MB':>7} {'req':>6} " + " ".join(f"{v:>6}" for v in verbs) + f" {'writes':>6} {'KiB':>8} {'req/canary':>10}")
+for label in order:
+    if not any(r["label"] == label for r in rows): continue
+    by = lambda v: med(label, lambda r: r["requests"].get("byVerb", {}).get(v, 0))
+    total = med(label, lambda r: r["requests"].get("total", 0))
+    print(f"{label:<27} {med(label, lambda r: r['wall']):>7.2f} {med(label, lambda r: r['cpu']):>7.2f} {med(label, lambda r: r['rssMB']):>7.1f} "
+          f"{total:>6.0f} " + " ".join(f"{by(v):>6.0f}" for v in verbs) +
+          f" {med(label, lambda r: r['requests'].get('mutating', 0)):>6.0f} {med(label, lambda r: r['bytes']) / 1024:>8.0f} {total / n:>10.2f}")
+print("stages of the reconcile runs (medians, s; from the run's own --output json timings):")
+for label in ["first", "noop", "one-image", "all-images", "step"]:
+    stages = sorted({k for r in rows if r["label"] == label for k in (r.get("timings") or {})})
+    if stages:
+        print(f"  {label:<11} " + "  ".join(f"{k}={med(label, lambda r: (r.get('timings') or {}).get(k, 0)):.2f}" for k in stages))
+def ratio(a, b, f=lambda r: r["wall"]):
+    x, y = med(a, f), med(b, f)
+    return x / y if y else float("nan")
+print()
+print(f"ratio wall  noop / kubectl apply (no-op)           = {ratio('noop', 'kubectl apply (no-op)'):.3f}   (target <= 0.1)")
+print(f"ratio wall  noop / kubectl apply (take-over)       = {ratio('noop', 'kubectl apply (take-over)'):.3f}")
+print(f"ratio wall  noop / kubectl get                     = {ratio('noop', 'kubectl get'):.3f}")
+print(f"ratio wall  first / kubectl apply (take-over)      = {ratio('first', 'kubectl apply (take-over)'):.3f}")
+print(f"ratio wall  gitcanary clone / git clone --bare     = {ratio('gitcanary clone', 'git clone --bare'):.3f}")
+print(f"ratio wall  gitcanary no-op fetch / git fetch      = {ratio('gitcanary no-op fetch', 'git fetch (no-op)'):.3f}")
+print()
+noop = [r for r in rows if r["label"] == "noop"]
+writes = max(r["requests"].get("mutating", 0) for r in noop)
+lists = {}
+for r in noop:
+    for res, verbsOf in r["requests"].get("byResource", {}).items():
+        lists[res] = max(lists.get(res, 0), verbsOf.get("list", 0))
+scopes = m + 1   # the M namespaces + the system namespace (or cluster scope for cluster-scoped kinds)
+print(f"no-op writes: {writes} (target 0)")
+print("no-op LISTs by resource: " + ", ".join(f"{k}={v}" for k, v in sorted(lists.items())) + f"   (target <= {scopes} each: {m} namespaces + system/cluster scope)")
+step = [r for r in rows if r["label"] == "step"]
+for r in step[-1:]:
+    stepped = sum(1 for c in r.get("canaries", []) if c.get("phase") == "Progressing")
+    print(f"step run: {stepped} canaries Progressing after the run; {r['requests'].get('total', 0) / max(stepped, 1):.2f} requests per stepping canary (target <= 4)")
+gc = [r for r in rows if r["label"].startswith(("first", "noop", "one-image", "all-images", "step", "settle", "gitcanary"))]
+print(f"peak RSS of any gitcanary run: {max(r['rssMB'] for r in gc):.1f} MB (target <= 150)")
+fetches = [r.get("fetch", {}) for r in rows if r["label"] == "gitcanary no-op fetch"]
+print("no-op Git check: " + ", ".join(f"cache={f.get('cache')} receivedObjects={f.get('receivedObjects')}" for f in fetches) + "   (target 0 objects)")
+bad = [r for r in rows if r["status"] != 0]
+if bad: print("non-zero exits: " + ", ".join(f"{r['label']}#{r['round']}={r['status']}" for r in bad))
+PY
