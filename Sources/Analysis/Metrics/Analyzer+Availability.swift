@@ -33,31 +33,13 @@ extension Analyzer {
                 continue
             }
             guard let ref = metric.templateRef else { continue }
-            let ns = (ref.namespace?.isEmpty == false ? ref.namespace : nil) ?? canary.namespace
-            guard let template = objects.metricTemplate(namespace: ns, name: ref.name) else {
-                return fail("metric template \(ref.name).\(ns) error: metrictemplate.flagger.app \"\(ref.name)\" not found")
+            let resolved: ResolvedMetricTemplate
+            switch resolveTemplate(ref, metric: metric, canary: canary) {
+            case .success(let r): resolved = r
+            case .failure(let e): return fail("metric template \(e.detail)")
             }
-            let spec = template.spec.provider
-            var credentials: [String: Data]?
-            if let secretRef = spec.secretRef {
-                guard let data = objects.secretData(namespace: ns, name: secretRef.name) else {
-                    return fail(
-                        "metric template \(ref.name).\(ns) secret \(secretRef.name) error: secret \"\(secretRef.name)\" not found")
-                }
-                credentials = data
-            }
-            let settings = MetricTemplateProviderSettings(
-                type: spec.type, address: spec.address ?? "", headers: spec.headers,
-                insecureSkipVerify: spec.insecureSkipVerify ?? false, credentials: credentials)
-            let redactor = settings.redactor
-            let provider: any MetricProvider
-            do {
-                provider = try MetricProviderFactory.make(
-                    settings: settings, interval: metric.effectiveInterval, client: client,
-                    timeout: configuration.queryTimeout)
-            } catch {
-                return fail(redactor.redact("metric template \(ref.name).\(ns) provider \(spec.type) error: \(error)"))
-            }
+            let (spec, ns, provider, redactor) = (
+                resolved.template.spec.provider, resolved.namespace, resolved.provider, resolved.redactor)
             guard checkedServers.insert("\(spec.type) \(spec.address ?? "") \(ns)/\(ref.name)").inserted else { continue }
             do {
                 try await provider.checkOnline(deadline: deadline)

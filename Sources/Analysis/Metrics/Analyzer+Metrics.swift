@@ -127,34 +127,14 @@ extension Analyzer {
     func evaluateTemplate(_ metric: CanaryMetric, canary: Canary, now: Date) async -> CheckRecord {
         var record = CheckRecord(kind: .metric, name: metric.name, verdict: .fail, message: "")
         guard let ref = metric.templateRef else { return record }
-        let ns = (ref.namespace?.isEmpty == false ? ref.namespace : nil) ?? canary.namespace
-        guard let template = objects.metricTemplate(namespace: ns, name: ref.name) else {
-            record.message = "Metric template \(ref.name).\(ns) error: metrictemplate.flagger.app \"\(ref.name)\" not found"
+        let resolved: ResolvedMetricTemplate
+        switch resolveTemplate(ref, metric: metric, canary: canary) {
+        case .success(let r): resolved = r
+        case .failure(let e):
+            record.message = "Metric template \(e.detail)"
             return record
         }
-        let spec = template.spec.provider
-        var credentials: [String: Data]?
-        if let secretRef = spec.secretRef {
-            guard let data = objects.secretData(namespace: ns, name: secretRef.name) else {
-                record.message =
-                    "Metric template \(ref.name).\(ns) secret \(secretRef.name) error: secret \"\(secretRef.name)\" not found"
-                return record
-            }
-            credentials = data
-        }
-        let settings = MetricTemplateProviderSettings(
-            type: spec.type, address: spec.address ?? "", headers: spec.headers,
-            insecureSkipVerify: spec.insecureSkipVerify ?? false, credentials: credentials)
-        let redactor = settings.redactor
-        let provider: any MetricProvider
-        do {
-            provider = try MetricProviderFactory.make(
-                settings: settings, interval: metric.effectiveInterval, client: client,
-                timeout: configuration.queryTimeout)
-        } catch {
-            record.message = redactor.redact("Metric template \(ref.name).\(ns) provider \(spec.type) error: \(error)")
-            return record
-        }
+        let (template, ns, provider, redactor) = (resolved.template, resolved.namespace, resolved.provider, resolved.redactor)
         let (route, routeError) = route(for: canary)
         if let routeError {
             record.message = routeError
