@@ -128,7 +128,6 @@ struct WebhookTests {
     func budget() async throws {
         let fake = try AnalysisLoopbackReceiver(responses: [.hang])
         defer { fake.stop() }
-        let start = ContinuousClock.now
         let r = try await analyzer(deadline: Deadline(after: .milliseconds(400))).call(
             webhook: hook(fake.baseURL, timeout: "10s", retries: 5), of: Fixture.canary(), phase: .progressing,
             checksum: "c", at: Fixture.now)

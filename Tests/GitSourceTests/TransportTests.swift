@@ -94,14 +94,11 @@ struct TransportTests {
         defer { setup.fixture.remove() }
         let listener = try SilentListener()
         defer { listener.close() }
-        let started = ContinuousClock.now
         let error = await expectGitSourceError {
             _ = try await setup.source(repository: "git://127.0.0.1:\(listener.port)/repo.git", timeout: .milliseconds(700)).fetch(logger: CapturedLogs().logger)
         }
-        let elapsed = ContinuousClock.now - started
         #expect(error?.code == .timeout)
         #expect(error?.message.contains("did not finish within 0.7s") == true)
-        _ = elapsed  // not asserted: wall time under a loaded 2-core test run says nothing about the limit
     }
 
     @Test("smart HTTP through git http-backend")
