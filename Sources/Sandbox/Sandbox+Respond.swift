@@ -84,10 +84,12 @@ extension Sandbox {
             }
             return action
         }
+        var lostResponse = false
         if let fault {
             logger.info("sandbox fault injected", metadata: ["verb": "\(call.verb)", "path": "\(request.path)"])
             switch fault {
             case .hang: return .hang
+            case .hangAfterApply: lostResponse = true
             case .reset: return .reset
             case .status(let code, let message):
                 let reason: String
@@ -104,7 +106,7 @@ extension Sandbox {
                 return Self.json(code, error.status)
             }
         }
-        if call.verb == "watch" { return watch(call) }
+        if call.verb == "watch" { return lostResponse ? .hang : watch(call) }
         let result = state.withLock { s -> Result<(Int, JSONValue), APIError> in
             s.cluster.settle()
             do throws(APIError) {
@@ -113,6 +115,7 @@ extension Sandbox {
                 return .failure(error)
             }
         }
+        if lostResponse { return .hang }
         switch result {
         case .success(let (code, body)):
             logger.debug("sandbox request", metadata: ["verb": "\(call.verb)", "path": "\(path.resourceWithSubresource)", "code": "\(code)"])

@@ -12,20 +12,15 @@ import Testing
 /// Plays a release on an in-process Sandbox through the Reconciler's library API with a stepped clock, injecting
 /// faults, and checks the issue's invariants after every run (see ``FaultInvariants``).
 final class FaultHarness: @unchecked Sendable {
-    /// A release: what changes in Git after the canary is initialized.
-    enum Release: String, CaseIterable, Sendable {
-        /// A new image with healthy metrics: promoted.
-        case promotion
-        /// A new image whose success rate is 50 %: rolled back.
-        case rollback
-    }
+    typealias Release = FaultRelease
 
     /// Faults of one run.
     enum Faults: Sendable {
         case none
         /// Every mutating request after the k-th fails with a connection reset (the run is killed after k writes).
         case killAfter(Int)
-        /// Each of the first 80 requests fails with probability `rate` (500, 503, 504, 409 or a reset).
+        /// Each of the first 80 requests fails with probability `rate`, drawn from ``FaultMix`` (5xx, 409, reset,
+        /// hang, hang after carrying the request out).
         case random(rate: Double, seed: UInt64)
     }
 
@@ -34,12 +29,17 @@ final class FaultHarness: @unchecked Sendable {
         var phase: String
         var canaryWeight: Int
         var primaryImage: String
-        var routeWeights: [Int]
-        var description: String { "\(phase) weight=\(canaryWeight) primary=\(primaryImage) routes=\(routeWeights)" }
+        /// The weights of every HTTP route of the VirtualService, in order (primary, canary per route).
+        var routeWeights: [[Int]]
+        /// `a-config-primary`'s `data.v` (the config the primary runs).
+        var primaryConfig: String
+        var description: String {
+            "\(phase) weight=\(canaryWeight) primary=\(primaryImage) config=\(primaryConfig) routes=\(routeWeights)"
+        }
     }
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let namespace = "fh"
+    static let namespace = FaultRelease.namespace
 
     let harness: SandboxHarness
     let repo: String
@@ -47,11 +47,18 @@ final class FaultHarness: @unchecked Sendable {
     let admin: KubeClient
     let release: Release
     var invariants = FaultInvariants()
-    /// Figures: runs, mutating requests seen, injected faults, overlapping runs.
+    /// Figures: runs, injected faults by type, overlapping steps, kills, run timings other than on time.
     var runs = 0
-    var injected = 0
+    var injected: [String: Int] = [:]
     var overlapping = 0
     var kills = 0
+    var timings: [RunTiming: Int] = [:]
+    /// The client's per-request timeout (short when hangs are injected, so that a hang costs little).
+    var requestTimeout: Duration = .seconds(5)
+    /// Wall-clock time spent in ``play(faulty:killAtWrite:overlap:schedule:maxRuns:)``.
+    var elapsed: Duration = .zero
+    /// Whether the config-change release has committed its mid-analysis config change.
+    private(set) var configChanged = false
     /// RBAC mode: files the admin applies before the first run.
     private var adminFiles: [String] = []
     /// Errors the runs reported (run errors and per-canary errors).
@@ -76,7 +83,7 @@ final class FaultHarness: @unchecked Sendable {
             try fm.copyItem(atPath: Self.root.path + "/deploy/crds/" + f, toPath: crds + "/" + f)
         }
         try fm.copyItem(atPath: Self.root.path + "/examples/demo-istio/crds/istio-minimal.yaml", toPath: crds + "/istio.yaml")
-        try Self.app(image: "v1", successRate: 100).write(toFile: repo + "/app.yaml", atomically: true, encoding: .utf8)
+        try release.initial.write(toFile: repo + "/app.yaml", atomically: true, encoding: .utf8)
         let credentials: KubeCredentials = harness.sandbox.adminToken.map { .token(Redacted($0)) } ?? .none
         admin = KubeClient(
             configuration: KubeClientConfiguration(server: harness.sandbox.apiURL, credentials: credentials), http: try CurlHTTPClient())
@@ -90,42 +97,6 @@ final class FaultHarness: @unchecked Sendable {
     }
 
     func stop() { harness.stop() }
-
-    static func app(image: String, successRate: Int) -> String {
-        """
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: \(namespace)}
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: a, namespace: \(namespace)}
-        spec:
-          replicas: 2
-          selector: {matchLabels: {app: a}}
-          template:
-            metadata:
-              labels: {app: a}
-              annotations: {sandbox.gitcanary.dev/success-rate: "\(successRate)"}
-            spec: {containers: [{name: c, image: "example/a:\(image)"}]}
-        ---
-        apiVersion: flagger.app/v1beta1
-        kind: Canary
-        metadata: {name: a, namespace: \(namespace)}
-        spec:
-          provider: istio
-          targetRef: {apiVersion: apps/v1, kind: Deployment, name: a}
-          service: {port: 80}
-          analysis:
-            interval: 1m
-            threshold: 2
-            maxWeight: 20
-            stepWeight: 10
-            metrics:
-              - {name: request-success-rate, interval: 1m, thresholdRange: {min: 99}}
-
-        """
-    }
 
     func git(_ args: [String]) throws {
         let r = try SandboxProcessRunner.run("/usr/bin/env", ["git", "-C", repo] + args, timeout: 30)
@@ -143,11 +114,11 @@ final class FaultHarness: @unchecked Sendable {
         let client = KubeClient(
             configuration: KubeClientConfiguration(
                 server: harness.sandbox.apiURL, credentials: serviceAccountToken.map { .token(Redacted($0)) } ?? .none,
-                timeout: .seconds(5)),
+                timeout: requestTimeout),
             http: http,
             retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50)))
         let source = try GitSource(repository: repo, ref: "main", cacheDirectory: cache + "-" + identity)
-        var options = ReconcileOptions(sourceName: "fh", now: harness.sandbox.now, leaseWait: .seconds(1), identity: identity)
+        var options = ReconcileOptions(sourceName: "fh", now: harness.sandbox.now, leaseWait: .milliseconds(300), identity: identity)
         options.analysis.metricsServer = harness.sandbox.prometheusURL
         options.definitionTimeout = .seconds(10)
         let logger = Logger(label: "harness", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -167,12 +138,9 @@ final class FaultHarness: @unchecked Sendable {
         case .random(let rate, let seed):
             var rng = SplitMix64(seed: seed)
             for n in 1...80 where Double(rng.next() % 10_000) / 10_000 < rate {
-                let actions: [FaultRule.Action] = [
-                    .status(500, message: nil), .status(503, message: nil), .status(504, message: nil),
-                    .status(409, message: "the object has been modified"), .reset,
-                ]
-                harness.sandbox.inject(FaultRule(nth: n, action: actions[Int(rng.next() % UInt64(actions.count))]))
-                injected += 1
+                let (name, action) = FaultMix.actions[Int(rng.next() % UInt64(FaultMix.actions.count))]
+                harness.sandbox.inject(FaultRule(nth: n, action: action))
+                injected[name, default: 0] += 1
             }
         }
     }
@@ -192,10 +160,7 @@ final class FaultHarness: @unchecked Sendable {
             if try await phase() == "Initialized" { break }
             harness.sandbox.advanceClock(by: 60)
         }
-        switch release {
-        case .promotion: try Self.app(image: "v2", successRate: 100).write(toFile: repo + "/app.yaml", atomically: true, encoding: .utf8)
-        case .rollback: try Self.app(image: "v3", successRate: 50).write(toFile: repo + "/app.yaml", atomically: true, encoding: .utf8)
-        }
+        try release.released.write(toFile: repo + "/app.yaml", atomically: true, encoding: .utf8)
         try commit()
         harness.sandbox.advanceClock(by: 60)
     }
@@ -204,7 +169,16 @@ final class FaultHarness: @unchecked Sendable {
     /// runs until the phase settles; checks the invariants after every run.
     /// `killAtWrite: k`: the run during which the scenario's (k+1)-th mutating request comes is killed there (every
     /// mutating request from it on fails with a reset until that run ends).
-    func play(faulty: [Faults], killAtWrite: Int? = nil, overlap: Int = 1, maxRuns: Int = 24) async throws -> FinalState {
+    /// `schedule`: the timing of each next run (late, doubled, skipped); nil: every run on time.
+    /// The config-change release commits its config change after the first run that leaves the canary Progressing
+    /// with weight ≥ 10.
+    func play(
+        faulty: [Faults], killAtWrite: Int? = nil, overlap: Int = 1, schedule: FaultSchedule? = nil, maxRuns: Int = 40
+    ) async throws -> FinalState {
+        let started = ContinuousClock.now
+        defer { elapsed += ContinuousClock.now - started }
+        if faulty.contains(where: { if case .random = $0 { true } else { false } }) { requestTimeout = .seconds(1) }
+        var schedule = schedule
         var step = 0
         var killPending = killAtWrite != nil
         harness.sandbox.resetRequestCounts()
@@ -233,18 +207,36 @@ final class FaultHarness: @unchecked Sendable {
                 harness.sandbox.clearFaults()
             }
             try await check()
+            try await changeConfigIfDue()
             step += 1
             let p = try await phase()
-            if step >= faulty.count && !killPending && (p == "Succeeded" || p == "Failed") {
+            if step >= faulty.count && !killPending && (p == "Succeeded" || p == "Failed") && (release != .configChange || configChanged) {
                 // One more normal run must change nothing.
                 harness.sandbox.advanceClock(by: 60)
                 _ = try await run()
                 try await check()
                 break
             }
-            harness.sandbox.advanceClock(by: 60)
+            if var s = schedule {
+                let (timing, seconds) = s.next(interval: 60)
+                schedule = s
+                if timing != .onTime { timings[timing, default: 0] += 1 }
+                harness.sandbox.advanceClock(by: seconds)
+            } else {
+                harness.sandbox.advanceClock(by: 60)
+            }
         }
         return try await finalState()
+    }
+
+    /// The config-change release: once the canary is Progressing with weight ≥ 10, the ConfigMap changes in Git.
+    private func changeConfigIfDue() async throws {
+        guard release == .configChange, !configChanged else { return }
+        let c = try await canary()
+        guard c["status", "phase"]?.stringValue == "Progressing", (c["status", "canaryWeight"]?.intValue ?? 0) >= 10 else { return }
+        try release.configChanged.write(toFile: repo + "/app.yaml", atomically: true, encoding: .utf8)
+        try commit()
+        configChanged = true
     }
 
     /// RBAC mode: removes the rules of a Role or ClusterRole that `remove` selects; returns how many were removed.
@@ -266,18 +258,20 @@ final class FaultHarness: @unchecked Sendable {
     func finalState() async throws -> FinalState {
         let c = try await canary()
         let primary = try? await admin.get(BuiltinResources.deployments, namespace: Self.namespace, name: "a-primary")
+        let config = try? await admin.get(BuiltinResources.configMaps, namespace: Self.namespace, name: "a-config-primary")
         return FinalState(
             phase: c["status", "phase"]?.stringValue ?? "", canaryWeight: Int(c["status", "canaryWeight"]?.intValue ?? 0),
             primaryImage: primary?["spec", "template", "spec", "containers"]?.arrayValue?.first?["image"]?.stringValue ?? "",
-            routeWeights: try await routeWeights() ?? [])
+            routeWeights: try await routeWeights() ?? [], primaryConfig: config?["data", "v"]?.stringValue ?? "")
     }
 
-    /// The VirtualService's route weights (primary first), nil when there is none.
-    func routeWeights() async throws -> [Int]? {
+    /// The VirtualService's route weights per HTTP route (primary first), nil when there is none.
+    func routeWeights() async throws -> [[Int]]? {
         let vs = try await admin.mapping(apiVersion: "networking.istio.io/v1beta1", kind: "VirtualService")
         guard let obj = try? await admin.get(vs, namespace: Self.namespace, name: "a") else { return nil }
-        let routes = obj["spec", "http"]?.arrayValue?.first?["route"]?.arrayValue ?? []
-        return routes.map { Int($0["weight"]?.intValue ?? -1) }
+        return (obj["spec", "http"]?.arrayValue ?? []).map { http in
+            (http["route"]?.arrayValue ?? []).map { Int($0["weight"]?.intValue ?? -1) }
+        }
     }
 
     /// Reads the cluster and checks the invariants.
@@ -287,20 +281,6 @@ final class FaultHarness: @unchecked Sendable {
         let target = try? await admin.get(BuiltinResources.deployments, namespace: Self.namespace, name: "a")
         let weights = try await routeWeights()
         invariants.check(
-            canary: c, primary: primary, target: target, routeWeights: weights, now: harness.sandbox.now,
-            badImage: release == .rollback ? "example/a:v3" : nil)
-    }
-}
-
-/// SplitMix64: a small seeded generator, so fault runs replay from their seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+            canary: c, primary: primary, target: target, routes: weights, now: harness.sandbox.now, badImage: release.badImage)
     }
 }

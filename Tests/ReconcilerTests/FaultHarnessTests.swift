@@ -2,57 +2,76 @@ import Foundation
 import Resources
 import Testing
 
-/// The fault harness at CI size: each release fault-free, then killed after every k-th write, then with seeded
-/// random faults, then with overlapping runs; the invariants hold after every run and the final state equals the
-/// fault-free run's. `scripts/fault-harness` runs thousands of seeded cases (GITCANARY_FAULT_CASES).
-@Suite("Fault harness", .serialized)
+/// The fault harness: each release fault-free, then killed after its k-th write, with seeded random faults, with a
+/// seeded late/doubled/skipped schedule, and with overlapping runs; the invariants hold after every run and the
+/// final state equals the fault-free run's. In CI a few cases per release; `scripts/fault-harness` plays every k and
+/// GITCANARY_FAULT_CASES seeds of each kind.
+@Suite("Fault harness")
 struct FaultHarnessTests {
-    /// The fault-free run of a release: its final state and how many mutating requests it made.
-    static func baseline(_ release: FaultHarness.Release) async throws -> (FaultHarness.FinalState, Int) {
+    /// The fault-free run of a release: its final state, how many mutating requests it made and its progress path.
+    static func baseline(_ release: FaultHarness.Release) async throws -> (FaultHarness.FinalState, Int, [FaultInvariants.Progress]) {
         let h = try FaultHarness(release: release)
         defer { h.stop() }
         try await h.prepare()
-        h.harness.sandbox.resetRequestCounts()
         let state = try await h.play(faulty: [])
-        #expect(h.invariants.violations.isEmpty, "\(h.invariants.violations)")
-        return (state, h.harness.sandbox.requestCounts.mutating)
+        #expect(h.invariants.violations.isEmpty, "\(release) fault-free: \(h.invariants.violations)")
+        #expect(h.reportErrors.isEmpty, "\(release) fault-free: \(h.reportErrors)")
+        return (state, h.harness.sandbox.requestCounts.mutating, h.invariants.path)
     }
 
     static func cases() -> Int {
         Int(ProcessInfo.processInfo.environment["GITCANARY_FAULT_CASES"] ?? "") ?? 0
     }
 
-    @Test("kill at every k-th write of the scenario; random faults; overlapping runs", arguments: FaultHarness.Release.allCases)
+    @Test("kills at the k-th write, random faults with hangs, late/doubled/skipped runs, overlapping runs",
+          arguments: FaultHarness.Release.allCases)
     func release(_ release: FaultHarness.Release) async throws {
-        let (expected, writes) = try await Self.baseline(release)
-        #expect(expected.phase == (release == .promotion ? "Succeeded" : "Failed"), "\(expected)")
+        let (expected, writes, path) = try await Self.baseline(release)
+        #expect(expected.phase == release.settledPhase, "\(expected)")
         #expect(writes > 10)
-        // CI: a spread of k over the scenario's writes; the long run (GITCANARY_FAULT_CASES): every k.
-        let ks = Self.cases() > 0 ? Array(0..<writes) : [0, 3, writes / 3, writes / 2, writes - 2]
-        var figures = (runs: 0, kills: 0, faults: 0, overlapping: 0, violations: 0, mismatches: 0)
-        func play(_ faulty: [FaultHarness.Faults], killAtWrite: Int? = nil, overlap: Int = 1, label: String) async throws {
+        if release == .configChange {
+            #expect(expected.primaryConfig == "2" && expected.primaryImage == "example/a:v2", "\(expected)")
+            #expect(path.contains { $0.phase == "Progressing" && $0.weight == 10 }, "\(path)")
+        }
+        let long = Self.cases() > 0
+        let index = FaultHarness.Release.allCases.firstIndex(of: release) ?? 0
+        var figures = FaultFigures()
+        func play(_ faulty: [FaultHarness.Faults], killAtWrite: Int? = nil, overlap: Int = 1, schedule: UInt64? = nil,
+                  label: String) async throws {
             let h = try FaultHarness(release: release)
             defer { h.stop() }
+            h.invariants.reference = path
             try await h.prepare()
-            let state = try await h.play(faulty: faulty, killAtWrite: killAtWrite, overlap: overlap)
+            let state = try await h.play(
+                faulty: faulty, killAtWrite: killAtWrite, overlap: overlap, schedule: schedule.map { FaultSchedule(seed: $0) })
             #expect(h.invariants.violations.isEmpty, "\(release) \(label): \(h.invariants.violations)")
             #expect(state == expected, "\(release) \(label): \(state) ≠ fault-free \(expected)")
             if killAtWrite != nil { #expect(h.kills == 1, "\(release) \(label): the kill did not happen") }
-            figures.runs += h.runs
-            figures.kills += h.kills
-            figures.faults += h.injected + h.kills
-            figures.overlapping += h.overlapping
-            figures.violations += h.invariants.violations.count
-            figures.mismatches += state == expected ? 0 : 1
+            figures.add(h, mismatch: state != expected)
         }
-        for k in ks { try await play([], killAtWrite: k, label: "killed after write \(k)") }
-        let seeds = Self.cases() > 0 ? Self.cases() : 1
-        for seed in 0..<seeds {
-            try await play([.random(rate: 0.2, seed: UInt64(seed)), .random(rate: 0.2, seed: UInt64(seed) &+ 1000)],
-                           label: "random faults seed \(seed)")
+        // Kills: the long run every k; CI one k per release, spread over the scenarios, on a seeded schedule.
+        if long {
+            for k in 0..<writes { try await play([], killAtWrite: k, label: "killed after write \(k)") }
+        } else {
+            let k = writes * (index + 1) / (FaultHarness.Release.allCases.count + 1)
+            try await play([], killAtWrite: k, schedule: UInt64(index), label: "killed after write \(k), schedule seed \(index)")
         }
-        try await play([], overlap: 2, label: "two overlapping runs per step")
-        print("fault harness \(release): baseline \(writes) writes; runs \(figures.runs), kills \(figures.kills), injected faults \(figures.faults), overlapping steps \(figures.overlapping), invariant violations \(figures.violations), final-state mismatches \(figures.mismatches)")
+        // Random faults, schedules and overlapping runs: the long run GITCANARY_FAULT_CASES seeds of each kind and
+        // two and three overlapping runs; CI one play with random faults and two or three overlapping runs per step.
+        for seed in 0..<(long ? Self.cases() : 1) {
+            let s = UInt64(seed) &+ UInt64(index) &* 7919
+            let random: [FaultHarness.Faults] = [.random(rate: 0.2, seed: s), .random(rate: 0.2, seed: s &+ 1000)]
+            if long {
+                try await play(random, label: "random faults seed \(s)")
+                try await play([], schedule: s, label: "schedule seed \(s)")
+            } else {
+                let n = 2 + index % 2
+                try await play(random, overlap: n, label: "random faults seed \(s), \(n) overlapping runs per step")
+            }
+        }
+        if long { for n in [2, 3] { try await play([], overlap: n, label: "\(n) overlapping runs per step") } }
+        print(figures.line(release, baselineWrites: writes))
+        print("fault harness \(release) fault-free path: \(path.map(\.description).joined(separator: " → "))")
     }
 
     @Test("the invariant checker catches each violation it names")
@@ -64,14 +83,36 @@ struct FaultHarnessTests {
                                 "status": ["readyReplicas": 1]]
         let t0 = Date(timeIntervalSince1970: 0)
         var i = FaultInvariants()
-        i.check(canary: canary("Initialized", 0, 0), primary: ready, target: ready, routeWeights: [100, 0], now: t0, badImage: nil)
+        i.check(canary: canary("Initialized", 0, 0), primary: ready, target: ready, routes: [[100, 0]], now: t0, badImage: nil)
         #expect(i.violations.isEmpty)
-        i.check(canary: canary("Progressing", 30, 2), primary: ready, target: ready, routeWeights: [70, 20], now: t0.addingTimeInterval(60), badImage: nil)
-        #expect(i.violations.count == 2)  // weights sum to 90; +30 in one interval
-        i.check(canary: canary("Progressing", 30, 1), primary: ready, target: ["status": ["readyReplicas": 0]], routeWeights: [70, 30], now: t0.addingTimeInterval(120), badImage: nil)
-        #expect(i.violations.count == 4)  // failed checks decreased; traffic to an unready canary
+        i.check(canary: canary("Progressing", 30, 2), primary: ready, target: ready, routes: [[70, 20]], now: t0.addingTimeInterval(60), badImage: nil)
+        #expect(i.violations.count == 1)  // weights sum to 90
+        i.check(canary: canary("Progressing", 30, 1), primary: ready, target: ["status": ["readyReplicas": 0]], routes: [[70, 30], [0, 100]], now: t0.addingTimeInterval(120), badImage: nil)
+        #expect(i.violations.count == 4)  // failed checks decreased; traffic to an unready canary on both routes
         i.check(canary: canary("Initializing", 0, 0), primary: ["spec": ["replicas": 0, "template": ["spec": ["containers": [["image": "bad"]]]]]],
-                target: ready, routeWeights: [100, 0], now: t0.addingTimeInterval(180), badImage: "bad")
+                target: ready, routes: [[100, 0]], now: t0.addingTimeInterval(180), badImage: "bad")
         #expect(i.violations.count == 8, "\(i.violations)")  // not a §2.3 change; primary at zero serving; unready; bad image
+    }
+
+    @Test("the step invariant: one step per instant; a doubled run advances none; jumps along the fault-free path count")
+    func stepsCanFail() {
+        let t0 = Date(timeIntervalSince1970: 0)
+        let canary = { (weight: Int) -> JSONValue in ["status": ["phase": "Progressing", "canaryWeight": .int(Int64(weight))]] }
+        let initialized: JSONValue = ["status": ["phase": "Initialized"]]
+        var i = FaultInvariants()
+        i.check(canary: initialized, primary: nil, target: nil, routes: nil, now: t0.addingTimeInterval(-60), badImage: nil)
+        i.check(canary: canary(0), primary: nil, target: nil, routes: nil, now: t0, badImage: nil)
+        i.check(canary: canary(10), primary: nil, target: nil, routes: nil, now: t0.addingTimeInterval(60), badImage: nil)
+        i.check(canary: canary(10), primary: nil, target: nil, routes: nil, now: t0.addingTimeInterval(60), badImage: nil)
+        #expect(i.violations.isEmpty, "\(i.violations)")  // a doubled run that changes nothing
+        i.check(canary: canary(20), primary: nil, target: nil, routes: nil, now: t0.addingTimeInterval(60), badImage: nil)
+        #expect(i.violations.count == 1, "\(i.violations)")  // the doubled run advanced
+        let path = i.path
+        var j = FaultInvariants()
+        j.reference = path
+        j.check(canary: initialized, primary: nil, target: nil, routes: nil, now: t0.addingTimeInterval(-60), badImage: nil)
+        j.check(canary: canary(0), primary: nil, target: nil, routes: nil, now: t0, badImage: nil)
+        j.check(canary: canary(20), primary: nil, target: nil, routes: nil, now: t0.addingTimeInterval(60), badImage: nil)
+        #expect(j.violations.count == 1, "\(j.violations)")  // two steps of the fault-free path between two checks
     }
 }

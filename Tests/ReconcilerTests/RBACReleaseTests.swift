@@ -7,10 +7,10 @@ import Testing
 /// release uses makes a step fail with kube-apiserver's message naming the missing permission.
 @Suite("Releases under deploy/cronjob's RBAC", .serialized)
 struct RBACReleaseTests {
-    @Test("promotion and rollback as the service account reach the same final state as the fault-free run",
-          arguments: FaultHarness.Release.allCases)
+    @Test("promotion, rollback and a mid-analysis config change as the service account reach the fault-free final state",
+          arguments: [FaultHarness.Release.promotion, .rollback, .configChange])
     func release(_ release: FaultHarness.Release) async throws {
-        let (expected, _) = try await FaultHarnessTests.baseline(release)
+        let (expected, _, _) = try await FaultHarnessTests.baseline(release)
         let h = try FaultHarness(release: release, rbac: true)
         defer { h.stop() }
         try await h.prepare()

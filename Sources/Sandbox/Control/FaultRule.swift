@@ -1,6 +1,6 @@
 import Resources
 
-/// Makes the Nth request matching a verb/resource fail, hang or reset the connection.
+/// Makes the Nth request matching a verb/resource fail, hang (before or after carrying it out) or reset the connection.
 public struct FaultRule: Sendable, Hashable {
     /// What happens to the matching request.
     public enum Action: Sendable, Hashable {
@@ -10,6 +10,9 @@ public struct FaultRule: Sendable, Hashable {
         case hang
         /// Reset the TCP connection (RST) without answering.
         case reset
+        /// Carry the request out (a write takes effect), then hold the connection without answering: the client
+        /// times out not knowing that its request succeeded (a lost response).
+        case hangAfterApply
     }
 
     /// A Kubernetes verb (`get`, `list`, `watch`, `create`, `update`, `patch`, `delete`, `deletecollection`),
@@ -75,12 +78,13 @@ public struct FaultRule: Sendable, Hashable {
     }
 
     /// Parses the control API's JSON form: `{"verb":"create","resource":"deployments","nth":3,"times":1,
-    /// "action":"status","status":500,"message":"boom"}` (`action` is `status`, `hang` or `reset`).
+    /// "action":"status","status":500,"message":"boom"}` (`action` is `status`, `hang`, `hang-after-apply` or `reset`).
     static func parse(_ v: JSONValue) -> FaultRule? {
         let action: Action
         switch v["action"]?.stringValue ?? "status" {
         case "hang": action = .hang
         case "reset": action = .reset
+        case "hang-after-apply": action = .hangAfterApply
         case "status":
             action = .status(Int(v["status"]?.intValue ?? 500), message: v["message"]?.stringValue)
         default: return nil
@@ -102,6 +106,7 @@ public struct FaultRule: Sendable, Hashable {
         switch action {
         case .hang: o["action"] = "hang"
         case .reset: o["action"] = "reset"
+        case .hangAfterApply: o["action"] = "hang-after-apply"
         case .status(let code, let message):
             o["action"] = "status"
             o["status"] = .int(Int64(code))
