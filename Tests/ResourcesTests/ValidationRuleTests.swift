@@ -113,6 +113,15 @@ import Testing
             path: "spec.analysis.maxWeight", line: 18, message: "maxWeight must be between 1 and 100, found 120"),
         Case(rule: .wholeNumber, edits: [("threshold: 5", "threshold: 2.5")], severity: .error, path: "spec.analysis.threshold", line: 16,
             message: "threshold must be a whole number, found 2.5"),
+        Case(rule: .integerRange, edits: [("threshold: 5", "threshold: 1180591620717411303424")], severity: .error,
+            path: "spec.analysis.threshold", line: 16,
+            message: "threshold 1180591620717411303424 is too large: Flagger and GitCanary read it as a 64-bit integer (at most 9223372036854775807); use a realistic value"),
+        Case(rule: .workloadAPIVersion, edits: [], severity: .error, path: "apiVersion", line: 27,
+            message: "extensions/v1beta1 Deployment is no longer served (removed in Kubernetes 1.16); the API server rejects it: set apiVersion: apps/v1 and give spec.selector.matchLabels matching the pod template's labels (apps/v1 requires a selector)",
+            extra: "---\napiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: podinfo, namespace: test}\nspec:\n  template:\n    metadata: {labels: {app: podinfo}}\n    spec: {containers: [{name: c, image: x}]}\n"),
+        Case(rule: .workloadReplicas, edits: [], severity: .error, path: "spec.replicas", line: 31,
+            message: "replicas 1180591620717411303424 is out of range: Kubernetes stores replicas as a 32-bit integer (0 to 2147483647); set a realistic count",
+            extra: "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: podinfo, namespace: test}\nspec:\n  replicas: 1180591620717411303424\n  selector: {matchLabels: {app: podinfo}}\n  template:\n    metadata: {labels: {app: podinfo}}\n    spec: {containers: [{name: c, image: x}]}\n"),
         Case(rule: .servicePort, edits: [("  service:\n    port: 9898\n", "")], severity: .error, path: "spec.service.port", line: 6,
             message: "missing spec.service.port: Flagger needs the port of the services it generates (only a Knative Service target may omit it)"),
         Case(rule: .cookieNames, edits: [("    threshold: 5\n", "    threshold: 5\n    sessionAffinity:\n      cookieName: flagger\n      primaryCookieName: flagger\n")],
@@ -220,6 +229,7 @@ import Testing
         let lines = ValidationRuleTests.report(yaml, file: "w.yaml").findings.map(\.line)
         #expect(lines == [
             "w.yaml:5: error: labels values must be strings (quote it), found integer 2 (metadata.labels.version)",
+            "w.yaml:6: error: replicas must be a whole number, found string \"many\" (spec.replicas)",
             "w.yaml:8: error: missing apiVersion (apiVersion)",
         ])
     }

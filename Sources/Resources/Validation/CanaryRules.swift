@@ -1,3 +1,5 @@
+import Foundation
+
 /// Flagger's semantic rules for a Canary, on top of its CRD schema (flagger-behaviour.md §1, §2.8).
 ///
 /// Works on the raw JSON so that it runs even when fields have the wrong type (those are reported by the schema
@@ -35,6 +37,12 @@ enum CanaryRules {
         }
         if let port = spec["service", "port"], case .double(let d) = port, d.rounded() != d {
             out.append(.error(.wholeNumber, "spec.service.port", "port must be a whole number, found \(JSONWriter.formatDouble(d))"))
+        }
+        checkRange(spec["service", "port"], field: "port", path: "spec.service.port", into: &out)
+        checkRange(spec["progressDeadlineSeconds"], field: "progressDeadlineSeconds", path: "spec.progressDeadlineSeconds", into: &out)
+        for field in ["minReplicas", "maxReplicas"] {
+            checkRange(spec["autoscalerRef", "primaryScalerReplicas", field], field: field,
+                       path: JSONPath.key("spec.autoscalerRef.primaryScalerReplicas", field), into: &out)
         }
         if let timeout = spec["service", "timeout"]?.stringValue {
             checkDuration(timeout, path: "spec.service.timeout", into: &out)
@@ -91,11 +99,29 @@ enum CanaryRules {
         }
     }
 
+    /// The largest whole number a Go `int` / Swift `Int` holds, as the JSON parser's Double sees it.
+    static let integerLimit = 9_223_372_036_854_775_807.0
+
+    /// A whole number outside the 64-bit range Flagger (Go `int`) and GitCanary (`Int`) read counts into; the JSON
+    /// parser keeps such numbers as doubles, which no typed model can read.
+    static func checkRange(_ value: JSONValue?, field: String, path: String, into out: inout [Problem]) {
+        guard case .double(let d) = value, d.rounded() == d, d >= integerLimit || d < -integerLimit else { return }
+        out.append(
+            .error(.integerRange, path,
+                "\(field) \(formatWhole(d)) is too large: Flagger and GitCanary read it as a 64-bit integer (at most 9223372036854775807); use a realistic value"))
+    }
+
+    /// A whole number written out in full when it is reasonably short (2^70 = 1180591620717411303424).
+    static func formatWhole(_ d: Double) -> String {
+        abs(d) < 1e30 ? String(format: "%.0f", d) : JSONWriter.formatDouble(d)
+    }
+
     private static func checkAnalysis(_ a: JSONValue, path: String, into out: inout [Problem]) {
         for field in wholeNumberFields {
             if case .double(let d) = a[field], d.rounded() != d {
                 out.append(.error(.wholeNumber, JSONPath.key(path, field), "\(field) must be a whole number, found \(JSONWriter.formatDouble(d))"))
             }
+            checkRange(a[field], field: field, path: JSONPath.key(path, field), into: &out)
         }
         if let interval = a["interval"]?.stringValue {
             checkDuration(interval, path: JSONPath.key(path, "interval"), schemaPattern: true, into: &out)
@@ -123,6 +149,7 @@ enum CanaryRules {
             if case .double(let d) = hook["retries"], d.rounded() != d {
                 out.append(.error(.wholeNumber, JSONPath.key(p, "retries"), "retries must be a whole number, found \(JSONWriter.formatDouble(d))"))
             }
+            checkRange(hook["retries"], field: "retries", path: JSONPath.key(p, "retries"), into: &out)
             for field in ["name", "url"] where hook[field]?.stringValue?.isEmpty == true {
                 out.append(.error(.schemaRequired, JSONPath.key(p, field), "webhook \(field) must not be empty"))
             }
@@ -134,6 +161,7 @@ enum CanaryRules {
                     .error(.cookieNames, JSONPath.key(p, "primaryCookieName"),
                         "primaryCookieName must differ from cookieName (both are '\(c)'); Flagger rejects this canary"))
             }
+            checkRange(affinity["maxAge"], field: "maxAge", path: JSONPath.key(p, "maxAge"), into: &out)
             if case .double(let d) = affinity["maxAge"], d.rounded() != d {
                 out.append(.error(.wholeNumber, JSONPath.key(p, "maxAge"), "maxAge must be a whole number of seconds, found \(JSONWriter.formatDouble(d))"))
             }
@@ -149,6 +177,7 @@ enum CanaryRules {
             if w.rounded() != w {
                 out.append(.error(.wholeNumber, p, "step weight must be a whole number, found \(JSONWriter.formatDouble(w))"))
             }
+            checkRange(step, field: "step weight", path: p, into: &out)
             if w < 1 {
                 out.append(.error(.stepWeights, p, "step weight \(JSONWriter.formatDouble(w)) is below 1"))
             } else if w > 100 {

@@ -28,6 +28,7 @@ public struct ManifestValidator: Sendable {
 
     func problems(_ manifest: Manifest) -> [Problem] {
         var out = identity(manifest.object)
+        out += WorkloadRules.check(manifest.object)
         let apiVersion = manifest.object["apiVersion"]?.stringValue ?? ""
         let kind = manifest.object["kind"]?.stringValue ?? ""
         guard apiVersion.hasPrefix(FlaggerCRDSchema.group + "/") else { return out }
@@ -107,8 +108,27 @@ public struct ManifestValidator: Sendable {
             }
             return []
         } catch {
+            if let (path, d) = Self.hugeWholeNumber(in: object, path: "") {
+                // JSONDecoder reports a number too large for Int as invalid JSON without a path: name the field.
+                return [.error(.integerRange, path,
+                    "\(path) \(CanaryRules.formatWhole(d)) is too large: GitCanary reads it as a 64-bit integer (at most 9223372036854775807); use a realistic value")]
+            }
             return [.error(.typedModel, "", "GitCanary cannot read this \(kind): \(TypedDecodingMessage.describe(error))")]
         }
+    }
+
+    /// The first whole number too large for a 64-bit integer, with its path.
+    static func hugeWholeNumber(in value: JSONValue, path: String) -> (String, Double)? {
+        switch value {
+        case .double(let d) where d.rounded() == d && (d >= CanaryRules.integerLimit || d < -CanaryRules.integerLimit):
+            return (path, d)
+        case .object(let o):
+            for (k, v) in o { if let found = hugeWholeNumber(in: v, path: JSONPath.key(path, k)) { return found } }
+        case .array(let a):
+            for (i, v) in a.enumerated() { if let found = hugeWholeNumber(in: v, path: JSONPath.index(path, i)) { return found } }
+        default: break
+        }
+        return nil
     }
 
     /// The second and later declarations of the same group/kind/namespace/name.

@@ -39,6 +39,8 @@ public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
     case maxWeight = "canary.max-weight"
     /// A count or weight that must be a whole number.
     case wholeNumber = "canary.whole-number"
+    /// A count or weight too large for the 64-bit integer Flagger and GitCanary read it into (e.g. a threshold of 2^70).
+    case integerRange = "canary.integer-range"
     /// `service.port` missing for a non-Knative target.
     case servicePort = "canary.service-port"
     /// Session-affinity `cookieName` equal to `primaryCookieName`.
@@ -58,4 +60,11 @@ public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
     case unsupported = "gitcanary.unsupported"
     /// The object cannot be read into GitCanary's typed model.
     case typedModel = "gitcanary.typed-model"
+
+    // Workloads (canary targets).
+    /// A Deployment, DaemonSet, StatefulSet or ReplicaSet in a removed API version (`extensions/v1beta1`,
+    /// `apps/v1beta1`, `apps/v1beta2`): the API server rejects it.
+    case workloadAPIVersion = "workload.api-version"
+    /// `spec.replicas` that is not a whole number in 0...2147483647 (Kubernetes' int32).
+    case workloadReplicas = "workload.replicas"
 }
