@@ -56,14 +56,15 @@ struct FaultHarnessTests {
             let k = writes * (index + 1) / (FaultHarness.Release.allCases.count + 1)
             try await play([], killAtWrite: k, schedule: UInt64(index), label: "killed after write \(k), schedule seed \(index)")
         }
-        // Random faults, schedules and overlapping runs: the long run GITCANARY_FAULT_CASES seeds of each kind and
-        // two and three overlapping runs; CI one play with random faults and two or three overlapping runs per step.
+        // Random faults, schedules and overlapping runs: the long run GITCANARY_FAULT_CASES seeds of random faults on a
+        // seeded schedule, as many schedules alone, and two and three overlapping runs per step; CI one play with
+        // random faults and two or three overlapping runs per step.
         for seed in 0..<(long ? Self.cases() : 1) {
             let s = UInt64(seed) &+ UInt64(index) &* 7919
             let random: [FaultHarness.Faults] = [.random(rate: 0.2, seed: s), .random(rate: 0.2, seed: s &+ 1000)]
             if long {
-                try await play(random, label: "random faults seed \(s)")
-                try await play([], schedule: s, label: "schedule seed \(s)")
+                try await play(random, schedule: s, label: "random faults and schedule seed \(s)")
+                try await play([], schedule: s &+ 500, label: "schedule seed \(s &+ 500)")
             } else {
                 let n = 2 + index % 2
                 try await play(random, overlap: n, label: "random faults seed \(s), \(n) overlapping runs per step")
