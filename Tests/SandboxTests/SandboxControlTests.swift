@@ -33,7 +33,7 @@ struct SandboxControlTests {
         #expect(try h.request("POST", "/sandbox/requests/reset").json["total"] == 0)
     }
 
-    @Test("faults: the Nth matching request fails with a Status, then hang and reset at the socket level")
+    @Test("faults: the Nth matching request fails with a Status, then hang, reset and hang-after-apply at the socket level")
     func faults() throws {
         let h = try SandboxHarness()
         defer { h.stop() }
@@ -59,6 +59,15 @@ struct SandboxControlTests {
         #expect(hang.status == 28)  // timed out
         #expect(Date().timeIntervalSince(started) < 5)
         #expect(try h.request("GET", Self.cmPath).status == 200)  // one-shot rules are spent
+        // hang-after-apply: the write takes effect, the answer never comes (a lost response).
+        let lost = #"{"verb":"create","resource":"configmaps","action":"hang-after-apply"}"#
+        #expect(try h.request("POST", "/sandbox/faults", body: lost).status == 201)
+        let applied = try SandboxProcessRunner.run("/usr/bin/curl", [
+            "-sS", "-m", "0.5", "-X", "POST", "-H", "Content-Type: application/json",
+            "-d", #"{"metadata":{"name":"lost"}}"#, h.sandbox.apiURL + Self.cmPath,
+        ])
+        #expect(applied.status == 28)  // timed out without an answer
+        #expect(try h.request("GET", Self.cmPath + "/lost").status == 200)  // but the ConfigMap was created
     }
 
     @Test("clock: advance and set through the control API; timestamps follow it")
