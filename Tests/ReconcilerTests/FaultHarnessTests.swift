@@ -49,9 +49,14 @@ struct FaultHarnessTests {
             if killAtWrite != nil { #expect(h.kills == 1, "\(release) \(label): the kill did not happen") }
             figures.add(h, mismatch: state != expected)
         }
-        // Kills: the long run every k; CI one k per release, spread over the scenarios, on a seeded schedule.
+        // Kills: the long run every k (odd k on a seeded schedule, even k on time); CI one k per release, spread over
+        // the scenarios, on a seeded schedule.
         if long {
-            for k in 0..<writes { try await play([], killAtWrite: k, label: "killed after write \(k)") }
+            for k in 0..<writes {
+                let schedule = k % 2 == 1 ? UInt64(k) &+ UInt64(index) &* 7919 &+ 9000 : nil
+                try await play([], killAtWrite: k, schedule: schedule,
+                               label: "killed after write \(k)" + (schedule.map { ", schedule seed \($0)" } ?? ""))
+            }
         } else {
             let k = writes * (index + 1) / (FaultHarness.Release.allCases.count + 1)
             try await play([], killAtWrite: k, schedule: UInt64(index), label: "killed after write \(k), schedule seed \(index)")
