@@ -120,5 +120,18 @@ struct FaultHarnessTests {
         j.check(canary: canary(0), primary: nil, target: nil, routes: nil, now: t0, badImage: nil)
         j.check(canary: canary(20), primary: nil, target: nil, routes: nil, now: t0.addingTimeInterval(60), badImage: nil)
         #expect(j.violations.count == 1, "\(j.violations)")  // two steps of the fault-free path between two checks
+        // A restart (new revision mid-analysis) right after a step is allowed; an advance after it at the same instant
+        // is not.
+        let revision = { (weight: Int, spec: String) -> JSONValue in
+            ["status": ["phase": "Progressing", "canaryWeight": .int(Int64(weight)), "lastAppliedSpec": .string(spec)]]
+        }
+        var k = FaultInvariants()
+        k.check(canary: initialized, primary: nil, target: nil, routes: nil, now: t0.addingTimeInterval(-60), badImage: nil)
+        k.check(canary: revision(0, "a"), primary: nil, target: nil, routes: nil, now: t0, badImage: nil)
+        k.check(canary: revision(10, "a"), primary: nil, target: nil, routes: nil, now: t0.addingTimeInterval(60), badImage: nil)
+        k.check(canary: revision(0, "b"), primary: nil, target: nil, routes: nil, now: t0.addingTimeInterval(60), badImage: nil)
+        #expect(k.violations.isEmpty, "\(k.violations)")
+        k.check(canary: revision(10, "b"), primary: nil, target: nil, routes: nil, now: t0.addingTimeInterval(60), badImage: nil)
+        #expect(k.violations.count == 1, "\(k.violations)")
     }
 }

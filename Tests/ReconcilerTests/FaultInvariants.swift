@@ -9,7 +9,8 @@ import Resources
 ///
 /// A step is a change of the canary's progress: (phase, canaryWeight, iterations, failedChecks). All checks at one
 /// clock instant together may make at most one step: a run makes at most one, a doubled run at the same instant
-/// none. When the fault-free run's sequence of progress states is known (``reference``), a change is measured as
+/// none. A restart (a new revision or config while analysing: back to weight 0) is not an advance and may follow a
+/// step at once, but nothing may advance after it at the same instant. When the fault-free run's sequence of progress states is known (``reference``), a change is measured as
 /// the distance along it, so overlapping runs that jump two steps between two checks are caught too; a state off
 /// that path counts as one step.
 struct FaultInvariants {
@@ -78,7 +79,7 @@ struct FaultInvariants {
         {
             violations.append("failedChecks decreased from \(last.failedChecks) to \(progress.failedChecks) within an analysis")
         }
-        checkSteps(progress, now: now)
+        checkSteps(progress, now: now, restart: restarted(progress, analysis: analysis))
         last = progress
         lastAnalysis = analysis
         lastTime = now
@@ -105,11 +106,23 @@ struct FaultInvariants {
         }
     }
 
-    /// At most one step per clock instant.
-    private mutating func checkSteps(_ progress: Progress, now: Date) {
+    /// A restart (§2.2 step 20): a new target revision or config while analysing sends the canary back to weight 0.
+    private func restarted(_ progress: Progress, analysis: String) -> Bool {
+        guard let last, ["Progressing", "WaitingPromotion"].contains(last.phase), analysis != lastAnalysis else { return false }
+        return progress == Progress(phase: "Progressing", weight: 0, iterations: 0, failedChecks: 0)
+    }
+
+    /// At most one step per clock instant. A restart is not an advance (it follows a change in Git, at once), but it
+    /// takes the instant: the new analysis's first step must wait for the next due instant.
+    private mutating func checkSteps(_ progress: Progress, now: Date, restart: Bool) {
         if path.last != progress { path.append(progress) }
         if now != lastTime { stepsAtInstant = 0 }
         guard let last, last != progress else { return }
+        if restart {
+            stepsAtInstant = 1
+            if let reference, let i = reference[referenceIndex...].firstIndex(of: progress) { referenceIndex = i }
+            return
+        }
         var steps = 1
         if let reference {
             if let i = reference[referenceIndex...].firstIndex(of: progress) {
