@@ -188,7 +188,10 @@ public struct Reconciler: Sendable {
             let plan = await Planner.plan(input, probe: analyzer)
             w.outcome.plan = plan
             let execution = await executor.execute(plan, canary: w.json) { ref in snap.object(ref) }
-            w.outcome.execution = execution
+            // The Canary read back from the status write is only for the check below: not kept for every canary.
+            var kept = execution
+            kept.canaryAfter = nil
+            w.outcome.execution = kept
             if let error = execution.error { w.outcome.error = error }
             if execution.statusWritten {
                 w.outcome.status = plan.statusUpdate
