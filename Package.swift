@@ -40,7 +40,7 @@ let package = Package(
             dependencies: ["Resources", "KubeAPI", .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"], swiftSettings: strict),
         // Pure decisions: GitOps diff, the canary state machine, routers' desired objects.
-        .target(name: "Planner", dependencies: ["Resources"], exclude: ["README.md"], swiftSettings: strict),
+        .target(name: "Planner", dependencies: ["Resources"], exclude: ["README.md", "Sync/README.md"], swiftSettings: strict),
         // Executes a plan against the cluster in a safe order.
         .target(
             name: "Applier",
