@@ -53,7 +53,7 @@ let package = Package(
                 "Resources", "GitSource", "KubeAPI", "Analysis", "Planner", "Applier",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            exclude: ["README.md"], swiftSettings: strict),
         // A small HTTP/1.1 server on POSIX sockets for loopback use (Sandbox, test receivers).
         .target(name: "HTTPServer", exclude: ["README.md"], swiftSettings: strict),
         // The simulated cluster: Kubernetes API semantics, controllers, Prometheus query API, faults.
