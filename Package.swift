@@ -70,7 +70,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            exclude: ["README.md"], swiftSettings: strict),
         // Test support: fixtures, temp Git repos, process helpers, loopback receivers. Never linked into the product.
         .target(
             name: "TestSupport",
