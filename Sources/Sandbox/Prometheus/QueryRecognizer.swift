@@ -1,8 +1,10 @@
-/// Recognises the PromQL the Sandbox answers: `vector(1)` and Flagger's builtin request-success-rate and
-/// request-duration queries for the istio, linkerd, nginx, kubernetes/gatewayapi (http) and contour observers.
+/// Recognises the PromQL the Sandbox answers: `vector(N)` and Flagger's builtin request-success-rate and
+/// request-duration queries of every observer (istio, linkerd, appmesh, contour, gloo, nginx, kubernetes/gatewayapi
+/// (http), skipper, traefik, osm, kuma, apisix, knative).
 ///
 /// This is deliberately not a PromQL engine: the query's shape is matched after removing all whitespace, with
-/// every `metric{labels}[interval]` selector reduced to its metric name; the labels then name the workload.
+/// every `metric{labels}[interval]` selector reduced to its metric name; the first selector's labels then name
+/// the workload (`ObserverSelectors`).
 enum QueryRecognizer {
     enum Measure: Equatable {
         case successRate
@@ -10,16 +12,30 @@ enum QueryRecognizer {
         case duration(factor: Double)
     }
 
+    /// What a query's labels point at; resolved against the cluster by `WorkloadResolver`.
     enum Workload: Equatable {
         /// A Deployment or DaemonSet by name.
         case named(String)
+        /// A Service (the workload its selector picks), else a workload of that name or without `-canary`/`-primary`.
+        case service(String)
         /// The workload behind an Ingress (nginx).
         case ingress(String)
+        /// A Knative revision `<service>-0000N` (the Knative Service's template while it is the latest revision).
+        case knativeRevision(String)
+        /// Skipper's route naming: namespace and canary Service with every non-word character replaced by `_`.
+        case skipperWords(namespace: String, service: String)
+    }
+
+    /// One reading of the labels; a query may have several when names joined by `-` cannot be split without
+    /// the cluster (`<ns>-<target>`): the first candidate whose object exists wins.
+    struct Candidate: Equatable {
+        var namespace: String
+        var workload: Workload
     }
 
     enum Recognized: Equatable {
         case constant(Double)
-        case workload(measure: Measure, namespace: String, workload: Workload, observer: String)
+        case workload(measure: Measure, candidates: [Candidate], observer: String)
     }
 
     struct Selector {
@@ -34,44 +50,28 @@ enum QueryRecognizer {
         {
             return .constant(v)
         }
-        guard let (skeleton, selectors) = reduce(compact), let first = selectors.first else { return nil }
-        let names = selectors.map(\.metric)
-        let measure: Measure
+        guard let (skeleton, selectors) = reduce(compact), let first = selectors.first,
+            let measure = measure(skeleton: skeleton, names: selectors.map(\.metric))
+        else { return nil }
+        guard let (observer, candidates) = ObserverSelectors.candidates(metric: first.metric, labels: first.labels),
+            !candidates.isEmpty
+        else { return nil }
+        return .workload(measure: measure, candidates: candidates, observer: observer)
+    }
+
+    /// The measure a query's skeleton computes: a success-rate ratio, a P99 (ms, or seconds unless scaled by
+    /// 1000), or a mean from `_sum`/`_count` scaled by 1000 (nginx, skipper).
+    static func measure(skeleton: String, names: [String]) -> Measure? {
         switch skeleton {
         case "sum(rate(#))/sum(rate(#))*100" where names.count == 2 && names[0] == names[1]:
-            measure = .successRate
+            return .successRate
         case "histogram_quantile(0.99,sum(rate(#))by(le))" where names.count == 1:
-            measure = .duration(factor: names[0].contains("_seconds_") ? 0.001 : 1)
-        case "sum(rate(#))/sum(rate(#))*1000"
-        where names == ["nginx_ingress_controller_ingress_upstream_latency_seconds_sum",
-                        "nginx_ingress_controller_ingress_upstream_latency_seconds_count"]:
-            measure = .duration(factor: 1)
-        default:
-            return nil
-        }
-        let l = first.labels
-        switch first.metric {
-        case "istio_requests_total", "istio_request_duration_milliseconds_bucket":
-            guard let ns = l["destination_workload_namespace"], let target = l["destination_workload"] else { return nil }
-            return .workload(measure: measure, namespace: ns, workload: .named(unanchor(target)), observer: "istio")
-        case "response_total", "response_latency_ms_bucket":
-            guard let ns = l["namespace"], let target = l["deployment"] else { return nil }
-            return .workload(measure: measure, namespace: ns, workload: .named(unanchor(target)), observer: "linkerd")
-        case "nginx_ingress_controller_requests", "nginx_ingress_controller_ingress_upstream_latency_seconds_sum":
-            guard let ns = l["namespace"], let ingress = l["ingress"] else { return nil }
-            return .workload(measure: measure, namespace: ns, workload: .ingress(ingress), observer: "nginx")
-        case "http_request_duration_seconds_count", "http_request_duration_seconds_bucket":
-            guard let ns = l["kubernetes_namespace"], let pod = l["kubernetes_pod_name"],
-                let cut = pod.range(of: "-[0-9a-zA-Z]+")
-            else { return nil }
-            return .workload(measure: measure, namespace: ns, workload: .named(String(pod[..<cut.lowerBound])), observer: "http")
-        case "envoy_cluster_upstream_rq", "envoy_cluster_upstream_rq_time_bucket":
-            guard let cluster = l["envoy_cluster_name"], let underscore = cluster.firstIndex(of: "_"),
-                let canary = cluster.range(of: "-canary_")
-            else { return nil }
-            let ns = String(cluster[..<underscore])
-            let target = String(cluster[cluster.index(after: underscore)..<canary.lowerBound])
-            return .workload(measure: measure, namespace: ns, workload: .named(target), observer: "contour")
+            return .duration(factor: names[0].contains("_seconds_") ? 0.001 : 1)
+        case "histogram_quantile(0.99,sum(rate(#))by(le))*1000" where names.count == 1 && names[0].contains("_seconds_"):
+            return .duration(factor: 1)
+        case "sum(rate(#))/sum(rate(#))*1000" where names.count == 2 && names[0].hasSuffix("_seconds_sum")
+            && names[1] == String(names[0].dropLast("_sum".count)) + "_count":
+            return .duration(factor: 1)
         default:
             return nil
         }
@@ -139,7 +139,7 @@ enum QueryRecognizer {
             if head.hasSuffix("=~") {
                 out[String(head.dropLast(2))] = value
             } else if head.hasSuffix("!~") || head.hasSuffix("!=") {
-                // negative matchers (response_code!~"5.*") do not name the workload
+                // negative matchers (response_code!~"5.*", canary!="") do not name the workload
             } else if head.hasSuffix("=") {
                 out[String(head.dropLast())] = value
             } else {
@@ -148,12 +148,5 @@ enum QueryRecognizer {
             rest = rest[rest.index(after: valueEnd)...]
         }
         return out
-    }
-
-    private static func unanchor(_ v: String) -> String {
-        var s = Substring(v)
-        if s.hasPrefix("^") { s = s.dropFirst() }
-        if s.hasSuffix("$") { s = s.dropLast() }
-        return String(s)
     }
 }
