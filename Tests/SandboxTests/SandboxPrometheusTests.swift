@@ -28,6 +28,10 @@ struct SandboxPrometheusTests {
     static let contourSuccess = #"sum(rate(envoy_cluster_upstream_rq{envoy_cluster_name=~"default_podinfo-canary_[0-9a-zA-Z-]+",envoy_response_code!~"5.*"}[1m])) / sum(rate(envoy_cluster_upstream_rq{envoy_cluster_name=~"default_podinfo-canary_[0-9a-zA-Z-]+",}[1m])) * 100"#
     static let contourDuration = #"histogram_quantile(0.99, sum(rate(envoy_cluster_upstream_rq_time_bucket{envoy_cluster_name=~"default_podinfo-canary_[0-9a-zA-Z-]+",}[1m])) by (le))"#
 
+    /// examples/podinfo-istio's MetricTemplate rendered for default/podinfo, and a 5xx percentage.
+    static let notFoundPercentage = #"100 - sum( rate( istio_requests_total{ reporter="destination", destination_workload_namespace="default", destination_workload="podinfo", response_code!="404" }[1m] ) ) / sum( rate( istio_requests_total{ reporter="destination", destination_workload_namespace="default", destination_workload="podinfo" }[1m] ) ) * 100"#
+    static let errorPercentage = #"sum(rate(istio_requests_total{reporter="destination",destination_workload_namespace="default",destination_workload="podinfo",response_code=~"5.."}[1m])) / sum(rate(istio_requests_total{reporter="destination",destination_workload_namespace="default",destination_workload="podinfo"}[1m])) * 100"#
+
     static func deployment(successRate: String, latency: String, ready: Bool = true) -> String {
         #"""
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"podinfo"},
@@ -184,6 +188,11 @@ struct SandboxPrometheusTests {
         let viaIngress = Self.nginxSuccess.replacingOccurrences(of: "ingress=\"podinfo\"", with: "ingress=\"web\"")
         #expect(Self.value(try query(h, viaIngress).1) == 97.5)
 
+        // Custom ratios follow the status matchers: a 404 percentage is 0 (the Sandbox answers 200 or 500 only),
+        // a 5xx percentage is the complement of the success rate.
+        #expect(Self.value(try query(h, Self.notFoundPercentage).1) == 0)
+        #expect(Self.value(try query(h, Self.errorPercentage).1).map { abs($0 - 2.5) < 1e-9 } == true)
+
         let notReady = Self.deployment(successRate: "97.5", latency: "120", ready: false)
         #expect(try h.request("PUT", path + "/podinfo", body: notReady).status == 200)
         #expect(try query(h, Self.istioSuccess).1["data", "result"] == [])
@@ -238,7 +247,8 @@ struct SandboxPrometheusTests {
         #expect(abs(s - expectedSuccess) < 0.5, "Prometheus \(s) vs query API \(expectedSuccess)")
         #expect(abs(d - expectedDuration) < 1, "Prometheus \(d) vs query API \(expectedDuration)")
         // The other observers' series are exposed too, and agree with the query API the same way.
-        var checks = [(Self.linkerdSuccess, 0.5), (Self.linkerdDuration, 1), (Self.contourSuccess, 0.5),
+        var checks = [(Self.notFoundPercentage, 0.5), (Self.errorPercentage, 0.5),
+                      (Self.linkerdSuccess, 0.5), (Self.linkerdDuration, 1), (Self.contourSuccess, 0.5),
                       (Self.contourDuration, 1), (Self.httpSuccess, 0.5), (Self.httpDuration, 0.001)]
         // The App Mesh, Gloo, Kuma, OSM and Traefik queries as the Analysis module renders them for default/podinfo.
         for observer in [Observer.appmesh, .gloo, .kuma, .osm, .traefik] {

@@ -21,8 +21,15 @@ enum PrometheusAPI {
         case .workload(let measure, let candidates, _):
             if let serving = WorkloadResolver.resolve(candidates, cluster: cluster) {
                 switch measure {
-                case .successRate: value = serving.successRate
-                case .duration(let factor): value = serving.latency * factor
+                case .ratio(let numerator, let denominator, let complement):
+                    func kept(_ f: QueryRecognizer.StatusFilter) -> Double {
+                        (f.keepsSuccess ? serving.successRate : 0) + (f.keepsFailure ? 100 - serving.successRate : 0)
+                    }
+                    let d = kept(denominator)
+                    let ratio = d > 0 ? kept(numerator) / d * 100 : nil
+                    value = ratio.map { complement ? 100 - $0 : $0 }
+                case .duration(let factor):
+                    value = serving.latency * factor
                 }
             } else {
                 value = nil

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Recognises the PromQL the Sandbox answers: `vector(N)` and Flagger's builtin request-success-rate and
 /// request-duration queries of every observer (istio, linkerd, appmesh, contour, gloo, nginx, kubernetes/gatewayapi
 /// (http), skipper, traefik, osm, kuma, apisix, knative).
@@ -7,7 +9,9 @@
 /// the workload (`ObserverSelectors`).
 enum QueryRecognizer {
     enum Measure: Equatable {
-        case successRate
+        /// `100 × kept(numerator) / kept(denominator)`, or 100 minus that (`100 - sum(...)/sum(...)*100`, as
+        /// custom MetricTemplates write error percentages).
+        case ratio(numerator: StatusFilter, denominator: StatusFilter, complement: Bool)
         /// Latency; `factor` converts milliseconds into the query's unit (1 for ms, 0.001 for seconds).
         case duration(factor: Double)
     }
@@ -38,9 +42,59 @@ enum QueryRecognizer {
         case workload(measure: Measure, candidates: [Candidate], observer: String)
     }
 
+    /// Which of the Sandbox's simulated requests a selector keeps by its status-label matchers: successful ones
+    /// (status 200, classification `success`) and failed ones (500/503, `failure`). `response_code!~"5.*"` keeps
+    /// only the successful; `response_code!="404"` keeps both (the Sandbox never answers 404).
+    struct StatusFilter: Equatable {
+        var keepsSuccess = true
+        var keepsFailure = true
+    }
+
+    /// One label matcher: `name op "value"`, `op` one of `=`, `!=`, `=~`, `!~`.
+    struct Matcher {
+        var name: String
+        var op: String
+        var value: String
+    }
+
     struct Selector {
         var metric: String
-        var labels: [String: String]
+        var matchers: [Matcher]
+
+        /// Equality and regex matchers by name (negative matchers do not name the workload).
+        var labels: [String: String] {
+            var out: [String: String] = [:]
+            for m in matchers where m.op == "=" || m.op == "=~" { out[m.name] = m.value }
+            return out
+        }
+
+        static let statusLabels: Set<String> = ["response_code", "envoy_response_code", "code", "status", "classification"]
+
+        /// The requests this selector keeps by its status matchers.
+        var statusFilter: StatusFilter {
+            var f = StatusFilter()
+            for m in matchers where Self.statusLabels.contains(m.name) {
+                let (success, failures) = m.name == "classification" ? ("success", ["failure"]) : ("200", ["500", "503"])
+                f.keepsSuccess = f.keepsSuccess && Self.matches(m, success)
+                f.keepsFailure = f.keepsFailure && failures.allSatisfy { Self.matches(m, $0) }
+            }
+            return f
+        }
+
+        static func matches(_ m: Matcher, _ value: String) -> Bool {
+            switch m.op {
+            case "=": return value == m.value
+            case "!=": return value != m.value
+            case "=~": return fullMatch(m.value, value)
+            default: return !fullMatch(m.value, value)
+            }
+        }
+
+        /// Prometheus regexes are anchored at both ends.
+        static func fullMatch(_ pattern: String, _ value: String) -> Bool {
+            guard let re = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else { return false }
+            return re.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
+        }
     }
 
     static func recognize(_ query: String) -> Recognized? {
@@ -51,7 +105,7 @@ enum QueryRecognizer {
             return .constant(v)
         }
         guard let (skeleton, selectors) = reduce(compact), let first = selectors.first,
-            let measure = measure(skeleton: skeleton, names: selectors.map(\.metric))
+            let measure = measure(skeleton: skeleton, selectors: selectors)
         else { return nil }
         guard let (observer, candidates) = ObserverSelectors.candidates(metric: first.metric, labels: first.labels),
             !candidates.isEmpty
@@ -59,12 +113,15 @@ enum QueryRecognizer {
         return .workload(measure: measure, candidates: candidates, observer: observer)
     }
 
-    /// The measure a query's skeleton computes: a success-rate ratio, a P99 (ms, or seconds unless scaled by
-    /// 1000), or a mean from `_sum`/`_count` scaled by 1000 (nginx, skipper).
-    static func measure(skeleton: String, names: [String]) -> Measure? {
+    /// The measure a query's skeleton computes: a request ratio (percent, or 100 minus it), a P99 (ms, or seconds
+    /// unless scaled by 1000), or a mean from `_sum`/`_count` scaled by 1000 (nginx, skipper).
+    static func measure(skeleton: String, selectors: [Selector]) -> Measure? {
+        let names = selectors.map(\.metric)
         switch skeleton {
-        case "sum(rate(#))/sum(rate(#))*100" where names.count == 2 && names[0] == names[1]:
-            return .successRate
+        case "sum(rate(#))/sum(rate(#))*100", "100-sum(rate(#))/sum(rate(#))*100"
+        where names.count == 2 && names[0] == names[1]:
+            return .ratio(numerator: selectors[0].statusFilter, denominator: selectors[1].statusFilter,
+                          complement: skeleton.hasPrefix("100-"))
         case "histogram_quantile(0.99,sum(rate(#))by(le))" where names.count == 1:
             return .duration(factor: names[0].contains("_seconds_") ? 0.001 : 1)
         case "histogram_quantile(0.99,sum(rate(#))by(le))*1000" where names.count == 1 && names[0].contains("_seconds_"):
@@ -92,14 +149,14 @@ enum QueryRecognizer {
             guard nameStart < brace, let close = closingBrace(chars, from: brace) else { return nil }
             skeleton += String(chars[chars.startIndex..<nameStart])
             let metric = String(chars[nameStart..<brace])
-            guard let labels = parseLabels(String(chars[(brace + 1)..<close])) else { return nil }
+            guard let matchers = parseMatchers(String(chars[(brace + 1)..<close])) else { return nil }
             var next = close + 1
             if next < chars.endIndex, chars[next] == "[" {
                 guard let end = chars[next...].firstIndex(of: "]") else { return nil }
                 next = end + 1
             }
             skeleton += "#"
-            selectors.append(Selector(metric: metric, labels: labels))
+            selectors.append(Selector(metric: metric, matchers: matchers))
             chars = chars[next...]
         }
         return (skeleton, selectors)
@@ -119,9 +176,9 @@ enum QueryRecognizer {
         return nil
     }
 
-    /// `a="x",b=~"y",c!~"5.*",` → equality and regex matchers by name (negative matchers are skipped).
-    static func parseLabels(_ text: String) -> [String: String]? {
-        var out: [String: String] = [:]
+    /// `a="x",b=~"y",c!~"5.*",` → the matchers in order.
+    static func parseMatchers(_ text: String) -> [Matcher]? {
+        var out: [Matcher] = []
         var rest = Substring(text)
         while !rest.isEmpty {
             if rest.first == "," {
@@ -136,15 +193,8 @@ enum QueryRecognizer {
             }
             guard valueEnd < rest.endIndex else { return nil }
             let value = String(rest[rest.index(after: quote)..<valueEnd])
-            if head.hasSuffix("=~") {
-                out[String(head.dropLast(2))] = value
-            } else if head.hasSuffix("!~") || head.hasSuffix("!=") {
-                // negative matchers (response_code!~"5.*", canary!="") do not name the workload
-            } else if head.hasSuffix("=") {
-                out[String(head.dropLast())] = value
-            } else {
-                return nil
-            }
+            guard let op = ["=~", "!~", "!=", "="].first(where: { head.hasSuffix($0) }), head.count > op.count else { return nil }
+            out.append(Matcher(name: String(head.dropLast(op.count)), op: op, value: value))
             rest = rest[rest.index(after: valueEnd)...]
         }
         return out
