@@ -47,6 +47,11 @@ struct DemoWorld {
         let dir = NSTemporaryDirectory() + "gitcanary-demo-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let repo = dir + "/repo"
         try fm.createDirectory(atPath: repo + "/crds-flagger", withIntermediateDirectories: true)
+        if !fm.fileExists(atPath: "\(project)/examples/\(example)/crds") {
+            // An example without its own provider CRDs is an Istio one (podinfo-istio): the demo's minimal Istio
+            // CRDs (one copy in examples/, as `gitcanary validate examples/` wants every object once).
+            try copyTree("\(project)/examples/demo-istio/crds", to: repo + "/crds-istio", rewrite: [:])
+        }
         try copyTree("\(project)/examples/\(example)", to: repo, rewrite: [
             "http://loadtester.test/": "\(sandbox.apiURL)/loadtester/",
             "http://prometheus.istio-system:9090": sandbox.prometheusURL,
