@@ -47,9 +47,10 @@ struct DemoWorld {
         let dir = NSTemporaryDirectory() + "gitcanary-demo-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let repo = dir + "/repo"
         try fm.createDirectory(atPath: repo + "/crds-flagger", withIntermediateDirectories: true)
-        if !fm.fileExists(atPath: "\(project)/examples/\(example)/crds") {
-            // An example without its own provider CRDs is an Istio one (podinfo-istio): the demo's minimal Istio
-            // CRDs (one copy in examples/, as `gitcanary validate examples/` wants every object once).
+        if !fm.fileExists(atPath: "\(project)/examples/\(example)/crds"), usesIstio("\(project)/examples/\(example)") {
+            // An Istio example without its own CRDs (podinfo-istio) gets the demo's minimal Istio CRDs (one copy in
+            // examples/, as `gitcanary validate examples/` wants every object once).
+            try fm.createDirectory(atPath: repo + "/crds-istio", withIntermediateDirectories: true)
             try copyTree("\(project)/examples/demo-istio/crds", to: repo + "/crds-istio", rewrite: [:])
         }
         try copyTree("\(project)/examples/\(example)", to: repo, rewrite: [
@@ -65,6 +66,15 @@ struct DemoWorld {
         try sandbox.writeKubeconfig(to: kubeconfig, namespace: "default")
         return DemoWorld(sandbox: sandbox, directory: dir, repo: repo, kubeconfig: kubeconfig, logger: logger,
                          metricsServer: sandbox.prometheusURL)
+    }
+
+    /// Whether a Canary of the example directory says `provider: istio`.
+    static func usesIstio(_ dir: String) -> Bool {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return files.contains { f in
+            guard f.hasSuffix(".yaml"), let text = try? String(contentsOfFile: "\(dir)/\(f)", encoding: .utf8) else { return false }
+            return text.contains("kind: Canary") && text.contains("provider: istio")
+        }
     }
 
     static func copyTree(_ from: String, to: String, rewrite: [String: String]) throws {
