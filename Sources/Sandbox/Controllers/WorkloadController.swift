@@ -181,21 +181,4 @@ extension Cluster {
             break
         }
     }
-
-    /// Re-evaluates time-dependent status (progress deadlines) and stores what changed.
-    mutating func settleControllers() {
-        for k in objects.keys(group: "apps", resource: "deployments") {
-            guard let v = objects[k], v["metadata", "deletionTimestamp"] == nil,
-                let rollout = rollouts[k], !WorkloadController.templateIsReady(v)
-            else { continue }
-            let status = WorkloadController.deploymentStatus(v, rollout: rollout, now: now)
-            if status != v["status"] {
-                var o = v
-                o["status"] = status
-                o.set(.string(String(nextResourceVersion())), at: ["metadata", "resourceVersion"])
-                objects[k] = o
-                record("MODIFIED", k, o)
-            }
-        }
-    }
 }
