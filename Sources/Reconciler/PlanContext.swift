@@ -123,9 +123,13 @@ struct PlanContext: Sendable {
 }
 
 extension ClusterSnapshot {
-    /// MetricTemplates, AlertProviders and Secrets for the analysis.
+    /// MetricTemplates, AlertProviders and Secrets for the analysis, and Knative Services (whose latest created
+    /// revision the builtin knative queries name).
     var analysisObjects: [JSONValue] {
-        objects.filter { ["MetricTemplate", "AlertProvider", "Secret"].contains($0.key.kind) }.map(\.value)
+        objects.filter {
+            ["MetricTemplate", "AlertProvider", "Secret"].contains($0.key.kind)
+                || ($0.key.kind == "Service" && $0.value["apiVersion"]?.stringValue?.hasPrefix("serving.knative.dev/") == true)
+        }.map(\.value)
     }
 }
 
