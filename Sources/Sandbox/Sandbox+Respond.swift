@@ -107,8 +107,9 @@ extension Sandbox {
             }
         }
         if call.verb == "watch" { return lostResponse ? .hang : watch(call) }
+        let reading = call.verb == "get" || call.verb == "list"
         let result = state.withLock { s -> Result<(Int, JSONValue), APIError> in
-            s.cluster.settle()
+            s.cluster.settle(traffic: !reading)
             do throws(APIError) {
                 return .success(try s.cluster.handle(call))
             } catch {
@@ -146,7 +147,7 @@ extension Sandbox {
             var cursor = options
             while writer.isOpen && Date() < deadline {
                 let (events, latest) = state.withLock { s -> ([JSONValue], Int64) in
-                    s.cluster.settle()
+                    s.cluster.settle(traffic: false)
                     var events = s.cluster.watchEvents(t, namespace: call.path.namespace, options: cursor)
                     if TableView.wanted(call.accept) {
                         for i in events.indices {

@@ -185,8 +185,13 @@ public enum SandboxError: Error, Sendable, CustomStringConvertible {
 
 extension Cluster {
     /// Brings time-dependent state up to the clock: traffic counters, then progress deadlines.
-    mutating func settle() {
-        traffic.accumulate(objects: objects, now: now)
+    ///
+    /// `traffic: false` (requests that only read objects) leaves the traffic counters behind: they grow at the
+    /// rates the workloads had since the last accumulation, and reads change no workload, so the next
+    /// accumulation (before a write, a metrics read or a clock change) adds the same traffic. This keeps a
+    /// read from costing a pass over every workload while the clock runs.
+    mutating func settle(traffic accumulateTraffic: Bool = true) {
+        if accumulateTraffic { traffic.accumulate(objects: objects, now: now) }
         settleControllers()
     }
 }

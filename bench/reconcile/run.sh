@@ -14,11 +14,16 @@
 #   git clone / no-op fetch   gitcanary source --revision-only (empty / warm cache) vs git clone --bare / git fetch
 # Prints medians, ratios, requests per canary, and checks the issue's targets.
 # Usage: N=1000 M=10 RUNS=3 bench/reconcile/run.sh     (defaults as shown; BIN=path skips the build; PROFILE=1 also
-# runs the last round's no-op run under `perf record` and writes the top functions to PROFILE_OUT)
+# runs the last round's no-op run under `perf record` and writes the top functions to PROFILE_OUT;
+# STAGES=first,noop,kubectl-apply measures only those stages (for large N; the default `all` is first, noop,
+# kubectl-get, one-image, all-images, step, kubectl-apply, git); SANDBOX_PROFILE=file records the Sandbox process
+# under `perf record` for the whole benchmark and writes its top functions to that file)
 set -euo pipefail
 N=${N:-1000}
 M=${M:-10}
 RUNS=${RUNS:-3}
+STAGES=${STAGES:-all}
+stage() { [ "$STAGES" = all ] || [[ ",$STAGES," == *",$1,"* ]]; }
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/gitcanary-bench-reconcile.XXXXXX)
 SANDBOX_PID=""
@@ -50,6 +55,11 @@ KC="$WORK/kubeconfig"
 "$BIN" sandbox --port "$PORT" --kubeconfig-out "$KC" >"$WORK/sandbox.log" 2>&1 &
 SANDBOX_PID=$!
 API="http://127.0.0.1:$PORT"
+SPERF_PID=""
+if [ -n "${SANDBOX_PROFILE:-}" ]; then
+  perf record -F 499 -g -p "$SANDBOX_PID" -o "$WORK/sandbox.perf.data" >"$WORK/sandbox-perf.log" 2>&1 &
+  SPERF_PID=$!
+fi
 for _ in $(seq 200); do curl -sf "$API/healthz" >/dev/null 2>&1 && [ -s "$KC" ] && break; sleep 0.05; done
 NOW=1893456000   # 2030-01-01T00:00:00Z
 set_clock() { curl -sf -X POST "$API/sandbox/clock" -d "{\"set\":\"$(date -u -d @"$NOW" +%FT%TZ)\",\"freeze\":true}" >/dev/null; }
@@ -128,19 +138,33 @@ for r in $(seq "$RUNS"); do
       echo "== inclusive time, by symbol"; perf report -i "$WORK/perf.data" --stdio --children --sort symbol --percent-limit 4 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -80
     } >"${PROFILE_OUT:-/tmp/gitcanary-noop-profile.txt}" || true
   fi
-  measure "kubectl get" "$r" kubectl --kubeconfig "$KC" get "$KINDS" -A -o json
-  commit_images --image-of 0 6.7.1
-  advance 60; measure one-image "$r" reconcile
-  commit_images --image 6.7.2
-  advance 60; measure all-images "$r" reconcile
-  advance 60; measure step "$r" reconcile
-  measure "kubectl apply (take-over)" "$r" kubectl --kubeconfig "$KC" apply --server-side --force-conflicts --validate=false -R -f "$SRC/crds" -f "$SRC/apps"
-  measure "kubectl apply (no-op)" "$r" kubectl --kubeconfig "$KC" apply --server-side --force-conflicts --validate=false -R -f "$SRC/crds" -f "$SRC/apps"
-  measure "gitcanary clone" "$r" "$BIN" source --repo "$URL" --ref main --cache-dir "$WORK/gc-cache" --revision-only --output json
-  measure "git clone --bare" "$r" git clone -q --bare "$URL" "$WORK/bare"
-  measure "gitcanary no-op fetch" "$r" "$BIN" source --repo "$URL" --ref main --cache-dir "$WORK/gc-cache" --revision-only --output json
-  measure "git fetch (no-op)" "$r" git -C "$WORK/bare" fetch -q origin
+  if stage kubectl-get; then measure "kubectl get" "$r" kubectl --kubeconfig "$KC" get "$KINDS" -A -o json; fi
+  if stage one-image; then
+    commit_images --image-of 0 6.7.1
+    advance 60; measure one-image "$r" reconcile
+  fi
+  if stage all-images; then
+    commit_images --image 6.7.2
+    advance 60; measure all-images "$r" reconcile
+  fi
+  if stage step; then advance 60; measure step "$r" reconcile; fi
+  if stage kubectl-apply; then
+    measure "kubectl apply (take-over)" "$r" kubectl --kubeconfig "$KC" apply --server-side --force-conflicts --validate=false -R -f "$SRC/crds" -f "$SRC/apps"
+    measure "kubectl apply (no-op)" "$r" kubectl --kubeconfig "$KC" apply --server-side --force-conflicts --validate=false -R -f "$SRC/crds" -f "$SRC/apps"
+  fi
+  if stage git; then
+    measure "gitcanary clone" "$r" "$BIN" source --repo "$URL" --ref main --cache-dir "$WORK/gc-cache" --revision-only --output json
+    measure "git clone --bare" "$r" git clone -q --bare "$URL" "$WORK/bare"
+    measure "gitcanary no-op fetch" "$r" "$BIN" source --repo "$URL" --ref main --cache-dir "$WORK/gc-cache" --revision-only --output json
+    measure "git fetch (no-op)" "$r" git -C "$WORK/bare" fetch -q origin
+  fi
 done
+if [ -n "$SPERF_PID" ]; then   # SANDBOX_PROFILE: stop the Sandbox's recording (SIGINT makes perf write its data)
+  kill -INT "$SPERF_PID" 2>/dev/null || true; wait "$SPERF_PID" 2>/dev/null || true
+  { echo "== Sandbox, self time"; perf report -i "$WORK/sandbox.perf.data" --stdio --no-children --percent-limit 1 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -40
+    echo "== Sandbox, inclusive time, by symbol"; perf report -i "$WORK/sandbox.perf.data" --stdio --children --sort symbol --percent-limit 3 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -80
+  } >"$SANDBOX_PROFILE" || true
+fi
 
 python3 - "$RESULTS" "$N" "$M" "$RUNS" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import json, statistics, sys

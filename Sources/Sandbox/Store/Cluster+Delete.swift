@@ -44,6 +44,7 @@ extension Cluster {
         objects[key] = obj
         record("MODIFIED", key, obj)
         if key.group == "apiextensions.k8s.io" { rebuildRegistry() }
+        garbageQueue.append(key)
         collectGarbage()
         return objects[key].map { view($0, as: t) }
     }
@@ -52,6 +53,11 @@ extension Cluster {
     mutating func remove(_ key: StoreKey) {
         guard var obj = objects.removeValue(forKey: key) else { return }
         rollouts[key] = nil
+        statusSchedule.unschedule(key)
+        // The collector's work this creates: dependents lose an owner; owners deleting in the foreground may
+        // have no dependents left.
+        // (`ObjectStore` notes the owners: see `takeReleasedOwners`.)
+        if let uid = obj["metadata", "uid"]?.stringValue { garbageQueue.append(contentsOf: objects.dependents(of: uid).sorted()) }
         obj.set(.string(String(nextResourceVersion())), at: ["metadata", "resourceVersion"])
         record("DELETED", key, obj)
         if key.group == "apiextensions.k8s.io" && key.resource == "customresourcedefinitions" {
@@ -71,10 +77,8 @@ extension Cluster {
 
     /// Drops owner references to `uid` from every dependent (propagationPolicy Orphan).
     mutating func orphanDependents(of uid: String) {
-        for (k, v) in objects {
-            guard let refs = v["metadata", "ownerReferences"]?.arrayValue,
-                refs.contains(where: { $0["uid"]?.stringValue == uid })
-            else { continue }
+        for k in objects.dependents(of: uid).sorted() {
+            guard let v = objects[k], let refs = v["metadata", "ownerReferences"]?.arrayValue else { continue }
             var o = v
             let kept = refs.filter { $0["uid"]?.stringValue != uid }
             o.set(kept.isEmpty ? nil : .array(kept), at: ["metadata", "ownerReferences"])
@@ -87,64 +91,61 @@ extension Cluster {
     /// Runs the garbage collector and finalization to a fixed point:
     /// objects whose owners are all gone are deleted (background), foreground owners wait for their dependents,
     /// and objects marked for deletion with no finalizers left are removed.
+    ///
+    /// Incremental: it looks only at the objects in `garbageQueue` (what the last change concerns: the object
+    /// written or marked, the dependents and the foreground owners of what was removed), and every change it
+    /// makes queues what that change concerns in turn, so a write costs what it touches, not a pass over the
+    /// cluster.
     mutating func collectGarbage() {
-        var rounds = 0
-        while rounds < 100 {
-            rounds += 1
-            var changed = false
-            let liveUIDs = Set(objects.values.compactMap { $0["metadata", "uid"]?.stringValue })
-            var dependents: [String: [StoreKey]] = [:]
-            for (k, v) in objects {
-                for ref in v["metadata", "ownerReferences"]?.arrayValue ?? [] {
-                    if let uid = ref["uid"]?.stringValue { dependents[uid, default: []].append(k) }
+        var next = 0
+        while true {
+            if next == garbageQueue.count {
+                // Owners that lost a dependent: one deleting in the foreground may be done waiting.
+                garbageQueue.append(contentsOf: objects.takeReleasedOwners().compactMap { objects.key(uid: $0) })
+                if next == garbageQueue.count || next >= 1_000_000 { break }
+            }
+            let k = garbageQueue[next]
+            next += 1
+            guard let v = objects[k] else { continue }
+            let refs = v["metadata", "ownerReferences"]?.arrayValue ?? []
+            let finalizers = v["metadata", "finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let deleting = v["metadata", "deletionTimestamp"] != nil
+            if !refs.isEmpty && !deleting {
+                let live = refs.filter { objects.key(uid: $0["uid"]?.stringValue ?? "") != nil }
+                if live.isEmpty {
+                    markDeleted(k, v, finalizers: finalizers, foreground: false)
+                    continue
+                } else if live.count != refs.count {
+                    var o = v
+                    o.set(.array(live), at: ["metadata", "ownerReferences"])
+                    o.set(.string(String(nextResourceVersion())), at: ["metadata", "resourceVersion"])
+                    objects[k] = o
+                    record("MODIFIED", k, o)
                 }
             }
-            for k in objects.keys.sorted() {
-                guard let v = objects[k] else { continue }
-                let refs = v["metadata", "ownerReferences"]?.arrayValue ?? []
-                let finalizers = v["metadata", "finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                let deleting = v["metadata", "deletionTimestamp"] != nil
-                if !refs.isEmpty && !deleting {
-                    let live = refs.filter { liveUIDs.contains($0["uid"]?.stringValue ?? "") }
-                    if live.isEmpty {
-                        markDeleted(k, v, finalizers: finalizers, foreground: false)
-                        changed = true
-                        continue
-                    } else if live.count != refs.count {
-                        var o = v
-                        o.set(.array(live), at: ["metadata", "ownerReferences"])
-                        o.set(.string(String(nextResourceVersion())), at: ["metadata", "resourceVersion"])
-                        objects[k] = o
-                        record("MODIFIED", k, o)
-                        changed = true
+            if deleting && finalizers.contains("foregroundDeletion") {
+                let uid = v["metadata", "uid"]?.stringValue ?? ""
+                let deps = objects.dependents(of: uid).sorted()
+                for d in deps where objects[d]?["metadata", "deletionTimestamp"] == nil {
+                    if let dv = objects[d] {
+                        let dfin = dv["metadata", "finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                        markDeleted(d, dv, finalizers: dfin, foreground: true)
                     }
                 }
-                if deleting && finalizers.contains("foregroundDeletion") {
-                    let uid = v["metadata", "uid"]?.stringValue ?? ""
-                    let deps = (dependents[uid] ?? []).filter { objects[$0] != nil }
-                    for d in deps where objects[d]?["metadata", "deletionTimestamp"] == nil {
-                        if let dv = objects[d] {
-                            let dfin = dv["metadata", "finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                            markDeleted(d, dv, finalizers: dfin, foreground: true)
-                            changed = true
-                        }
-                    }
-                    if deps.allSatisfy({ objects[$0] == nil }) {
-                        var o = v
-                        let rest = finalizers.filter { $0 != "foregroundDeletion" }
-                        o.set(rest.isEmpty ? nil : .array(rest.map(JSONValue.string)), at: ["metadata", "finalizers"])
-                        o.set(.string(String(nextResourceVersion())), at: ["metadata", "resourceVersion"])
-                        objects[k] = o
-                        record("MODIFIED", k, o)
-                        changed = true
-                    }
-                } else if deleting && finalizers.isEmpty {
-                    remove(k)
-                    changed = true
+                if deps.allSatisfy({ objects[$0] == nil }) {
+                    var o = v
+                    let rest = finalizers.filter { $0 != "foregroundDeletion" }
+                    o.set(rest.isEmpty ? nil : .array(rest.map(JSONValue.string)), at: ["metadata", "finalizers"])
+                    o.set(.string(String(nextResourceVersion())), at: ["metadata", "resourceVersion"])
+                    objects[k] = o
+                    record("MODIFIED", k, o)
+                    garbageQueue.append(k)
                 }
+            } else if deleting && finalizers.isEmpty {
+                remove(k)
             }
-            if !changed { return }
         }
+        garbageQueue.removeAll()
     }
 
     /// Deletes one object as the garbage collector does: at once, or marked when finalizers hold it.
@@ -162,13 +163,12 @@ extension Cluster {
         o.set(.string(String(nextResourceVersion())), at: ["metadata", "resourceVersion"])
         objects[k] = o
         record("MODIFIED", k, o)
+        garbageQueue.append(k)
     }
 
     /// Whether any object names `v` as its owner.
     private func dependsOnSomething(_ v: JSONValue) -> Bool {
         guard let uid = v["metadata", "uid"]?.stringValue else { return false }
-        return objects.values.contains { o in
-            (o["metadata", "ownerReferences"]?.arrayValue ?? []).contains { $0["uid"]?.stringValue == uid }
-        }
+        return !objects.dependents(of: uid).isEmpty
     }
 }

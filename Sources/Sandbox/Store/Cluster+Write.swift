@@ -151,6 +151,7 @@ extension Cluster {
         obj.set(.string(String(nextResourceVersion())), at: ["metadata", "resourceVersion"])
         objects[key] = obj
         record(old == nil ? "ADDED" : "MODIFIED", key, obj)
+        scheduleStatus(of: key, obj, bypassedControllers: options.subresource == "status")
         afterWrite(key: key, object: obj)
         return view(objects[key] ?? obj, as: t)
     }
@@ -204,11 +205,12 @@ extension Cluster {
             rebuildRegistry()
         }
         if key.group == RBACAuthorizer.group && key.resource == "clusterroles" { aggregateClusterRoles() }
-        // Only deletions in progress and owned objects (possibly with owners already gone) concern the collector;
-        // removals run it themselves.
+        // Only deletions in progress and owned objects (possibly with owners already gone) concern the collector,
+        // and owners the write released (a dropped owner reference); removals run it themselves.
         if object["metadata", "deletionTimestamp"] != nil || object["metadata", "ownerReferences"] != nil {
-            collectGarbage()
+            garbageQueue.append(key)
         }
+        collectGarbage()
     }
 
     mutating func rebuildRegistry() {

@@ -11,6 +11,10 @@ struct Cluster {
     var clock = SandboxClock()
     /// When each workload's current pod template started rolling out (for progress deadlines).
     var rollouts: [StoreKey: Rollout] = [:]
+    /// The objects whose status can still change with the clock alone (see ``StatusSchedule``).
+    var statusSchedule = StatusSchedule()
+    /// Objects the garbage collector has to look at (see `collectGarbage`).
+    var garbageQueue: [StoreKey] = []
     /// Recent changes, for watch requests.
     var watchLog: [WatchEvent] = []
     /// The newest resourceVersion dropped from `watchLog`: watches from before it get 410 Expired.
@@ -91,8 +95,8 @@ struct Cluster {
 
     /// Finds the stored object with this uid.
     func object(uid: String) -> (StoreKey, JSONValue)? {
-        for (k, v) in objects where v["metadata", "uid"]?.stringValue == uid { return (k, v) }
-        return nil
+        guard let k = objects.key(uid: uid), let v = objects[k] else { return nil }
+        return (k, v)
     }
 }
 
