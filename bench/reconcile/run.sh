@@ -52,14 +52,13 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # One Sandbox for the whole benchmark, its clock frozen and stepped by the script (passed to reconcile as --now).
 PORT=$(free_port)
 KC="$WORK/kubeconfig"
-"$BIN" sandbox --port "$PORT" --kubeconfig-out "$KC" >"$WORK/sandbox.log" 2>&1 &
+if [ -n "${SANDBOX_PROFILE:-}" ]; then   # the Sandbox under `perf record` (SIGINT at the end makes perf write its data)
+  perf record -F 499 -g -o "$WORK/sandbox.perf.data" -- "$BIN" sandbox --port "$PORT" --kubeconfig-out "$KC" >"$WORK/sandbox.log" 2>&1 &
+else
+  "$BIN" sandbox --port "$PORT" --kubeconfig-out "$KC" >"$WORK/sandbox.log" 2>&1 &
+fi
 SANDBOX_PID=$!
 API="http://127.0.0.1:$PORT"
-SPERF_PID=""
-if [ -n "${SANDBOX_PROFILE:-}" ]; then
-  perf record -F 499 -g -p "$SANDBOX_PID" -o "$WORK/sandbox.perf.data" >"$WORK/sandbox-perf.log" 2>&1 &
-  SPERF_PID=$!
-fi
 for _ in $(seq 200); do curl -sf "$API/healthz" >/dev/null 2>&1 && [ -s "$KC" ] && break; sleep 0.05; done
 NOW=1893456000   # 2030-01-01T00:00:00Z
 set_clock() { curl -sf -X POST "$API/sandbox/clock" -d "{\"set\":\"$(date -u -d @"$NOW" +%FT%TZ)\",\"freeze\":true}" >/dev/null; }
@@ -159,8 +158,8 @@ for r in $(seq "$RUNS"); do
     measure "git fetch (no-op)" "$r" git -C "$WORK/bare" fetch -q origin
   fi
 done
-if [ -n "$SPERF_PID" ]; then   # SANDBOX_PROFILE: stop the Sandbox's recording (SIGINT makes perf write its data)
-  kill -INT "$SPERF_PID" 2>/dev/null || true; wait "$SPERF_PID" 2>/dev/null || true
+if [ -n "${SANDBOX_PROFILE:-}" ]; then   # stop the Sandbox and its recording
+  kill -INT "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; SANDBOX_PID=""
   { echo "== Sandbox, self time"; perf report -i "$WORK/sandbox.perf.data" --stdio --no-children --percent-limit 1 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -40
     echo "== Sandbox, inclusive time, by symbol"; perf report -i "$WORK/sandbox.perf.data" --stdio --children --sort symbol --percent-limit 3 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -80
   } >"$SANDBOX_PROFILE" || true
