@@ -40,7 +40,7 @@ let package = Package(
             dependencies: ["Resources", "KubeAPI", .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"], swiftSettings: strict),
         // Pure decisions: GitOps diff, the canary state machine, routers' desired objects.
-        .target(name: "Planner", dependencies: ["Resources"], exclude: ["README.md"], swiftSettings: strict),
+        .target(name: "Planner", dependencies: ["Resources"], exclude: ["README.md", "Sync/README.md"], swiftSettings: strict),
         // Executes a plan against the cluster in a safe order.
         .target(
             name: "Applier",
@@ -53,7 +53,7 @@ let package = Package(
                 "Resources", "GitSource", "KubeAPI", "Analysis", "Planner", "Applier",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            exclude: ["README.md"], swiftSettings: strict),
         // A small HTTP/1.1 server on POSIX sockets for loopback use (Sandbox, test receivers).
         .target(name: "HTTPServer", exclude: ["README.md"], swiftSettings: strict),
         // The simulated cluster: Kubernetes API semantics, controllers, Prometheus query API, faults.
@@ -70,7 +70,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            exclude: ["README.md"], swiftSettings: strict),
         // Test support: fixtures, temp Git repos, process helpers, loopback receivers. Never linked into the product.
         .target(
             name: "TestSupport",

@@ -221,3 +221,34 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(RFC3339.parse("not a time") == nil)
     }
 }
+
+/// `RFC3339.format` and `formatMicro` (arithmetic) write what Foundation's formatter writes, and parse back.
+@Suite struct RFC3339FormatTests {
+    static func formatter(_ date: Date, fractional: Bool = false) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = fractional ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: date)
+    }
+
+    @Test func sameAsFormatterOverFourCenturies() {
+        var generator = SystemRandomNumberGenerator()
+        var instants: [TimeInterval] = [0, -1, 86_399, 86_400, 951_782_399, 951_868_800, 4_107_542_400, -2_208_988_800, 1_767_225_599]
+        for _ in 0..<2_000 { instants.append(TimeInterval(Int.random(in: -6_000_000_000...12_000_000_000, using: &generator))) }
+        for t in instants {
+            let date = Date(timeIntervalSince1970: t)
+            #expect(RFC3339.format(date) == Self.formatter(date), "\(t)")
+            #expect(RFC3339.parse(RFC3339.format(date)) == date, "\(t)")
+        }
+    }
+
+    @Test func fractionsAreTruncatedForTimeAndKeptToTheMicrosecondForMicroTime() {
+        let date = Date(timeIntervalSince1970: 1_767_225_600.123456)
+        #expect(RFC3339.format(date) == "2026-01-01T00:00:00Z")
+        #expect(RFC3339.formatMicro(date) == "2026-01-01T00:00:00.123456Z")
+        #expect(RFC3339.formatMicro(Date(timeIntervalSince1970: 1_767_225_600)) == "2026-01-01T00:00:00.000000Z")
+        #expect(RFC3339.formatMicro(Date(timeIntervalSince1970: 1_767_225_599.9999996)) == "2026-01-01T00:00:00.000000Z")
+        #expect(RFC3339.formatMicro(Date(timeIntervalSince1970: -0.25)) == "1969-12-31T23:59:59.750000Z")
+        #expect(Self.formatter(date, fractional: true).hasPrefix(String(RFC3339.formatMicro(date).prefix(23))))
+    }
+}

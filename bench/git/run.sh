@@ -3,6 +3,8 @@
 # git-daemon on 127.0.0.1. Times, in the same run and on the same machine:
 #   first clone   gitcanary source --revision-only (empty cache)   vs  git clone --bare   (and git clone, for reference)
 #   no change     gitcanary source --revision-only (warm cache)    vs  git fetch in the bare clone
+#   no change, HTTPS: the same over https:// (git http-backend behind socat TLS, a throwaway CA): what a GitOps
+#                 user's remote (GitHub, GitLab) looks like; both clients load the system CA bundle + the test CA
 #   full read     gitcanary source (fetch + decode all 5,000 files, warm cache), for reference
 #   start-up      gitcanary --version (process start, no Git work) and the in-process fetch time from --output json
 # Prints the median of RUNS runs of each and the ratios. Usage: bench/git/run.sh [RUNS] (default 7).
@@ -13,9 +15,9 @@ FILES=5000
 COMMITS=50
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/gitcanary-bench-git.XXXXXX)
-DAEMON_PID=""
+DAEMON_PID=""; HTTP_PID=""; TLS_PID=""
 cleanup() {
-  if [ -n "$DAEMON_PID" ]; then kill -9 "$DAEMON_PID" 2>/dev/null || true; wait "$DAEMON_PID" 2>/dev/null || true; fi
+  for pid in $DAEMON_PID $HTTP_PID $TLS_PID; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -64,12 +66,37 @@ URL="git://127.0.0.1:$PORT/repo.git"
 SIZE=$(du -sk "$WORK/served/repo.git" | cut -f1)
 echo "repository: $FILES files, $COMMITS commits, ${SIZE} KiB packed, served at $URL" >&2
 
+# HTTPS: the tests' smart-HTTP server (its Python source lives in Sources/TestSupport/GitHTTPBackendScript.swift)
+# behind socat terminating TLS with a certificate for DNS:localhost signed by a throwaway CA.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+TLS="$WORK/tls"; mkdir -p "$TLS"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$TLS/ca.key" -out "$TLS/ca.pem" -days 2 -subj "/CN=GitCanary Bench CA" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$TLS/server.key" -out "$TLS/server.csr" -subj "/CN=localhost" 2>/dev/null
+printf 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$TLS/server.ext"
+openssl x509 -req -in "$TLS/server.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" -CAcreateserial -out "$TLS/server.pem" -days 2 -extfile "$TLS/server.ext" 2>/dev/null
+cat /etc/ssl/certs/ca-certificates.crt "$TLS/ca.pem" >"$TLS/bundle.pem"
+python3 - "$ROOT/Sources/TestSupport/GitHTTPBackendScript.swift" >"$WORK/git-http-server.py" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+print(text.split('#"""', 1)[1].split('"""#', 1)[0].strip("\n"))
+PY
+HPORT=$(free_port); TPORT=$(free_port)
+python3 "$WORK/git-http-server.py" "$WORK/served" "$HPORT" >"$WORK/http.log" 2>&1 &
+HTTP_PID=$!
+socat "OPENSSL-LISTEN:$TPORT,bind=127.0.0.1,reuseaddr,fork,cert=$TLS/server.pem,key=$TLS/server.key,verify=0" "TCP:127.0.0.1:$HPORT" >"$WORK/socat.log" 2>&1 &
+TLS_PID=$!
+for p in "$HPORT" "$TPORT"; do for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/"$p") 2>/dev/null && break; sleep 0.05; done; done
+HURL="https://localhost:$TPORT/repo.git"
+
 now_ms() { date +%s%N | cut -c1-13; }
 time_ms() { local s e; s=$(now_ms); "$@" >/dev/null 2>"$WORK/last.err" || { cat "$WORK/last.err" >&2; exit 1; }; e=$(now_ms); echo $((e - s)); }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 
 declare -A T
-for kind in gc_clone git_clone_bare git_clone gc_nochange git_fetch gc_full gc_start gc_inproc; do T[$kind]=""; done
+for kind in gc_clone git_clone_bare git_clone gc_nochange git_fetch gc_full gc_start gc_inproc gc_https git_https; do T[$kind]=""; done
+rm -rf "$WORK/hc" "$WORK/hb"
+"$BIN" source --repo "$HURL" --cache-dir "$WORK/hc" --git-ca-file "$TLS/ca.pem" --revision-only >/dev/null
+GIT_SSL_CAINFO="$TLS/bundle.pem" git clone -q --bare "$HURL" "$WORK/hb"
 for r in $(seq "$RUNS"); do
   rm -rf "$WORK/c" "$WORK/b" "$WORK/w"
   T[gc_clone]+="$(time_ms "$BIN" source --repo "$URL" --cache-dir "$WORK/c" --revision-only) "
@@ -79,6 +106,8 @@ for r in $(seq "$RUNS"); do
   T[git_fetch]+="$(time_ms git -C "$WORK/b" fetch -q origin) "
   T[gc_full]+="$(time_ms "$BIN" source --repo "$URL" --cache-dir "$WORK/c" --output json) "
   T[gc_start]+="$(time_ms "$BIN" --version) "
+  T[gc_https]+="$(time_ms "$BIN" source --repo "$HURL" --cache-dir "$WORK/hc" --git-ca-file "$TLS/ca.pem" --revision-only) "
+  T[git_https]+="$(time_ms env GIT_SSL_CAINFO="$TLS/bundle.pem" git -C "$WORK/hb" fetch -q origin) "
   T[gc_inproc]+="$("$BIN" source --repo "$URL" --cache-dir "$WORK/c" --revision-only --output json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fetch"]["milliseconds"])') "
 done
 # Transfer check: the no-change run must receive nothing.
@@ -86,7 +115,7 @@ OBJECTS=$("$BIN" source --repo "$URL" --cache-dir "$WORK/c" --revision-only --ou
 
 m() { echo "${T[$1]}" | tr ' ' '\n' | grep -v '^$' | median; }
 GC_CLONE=$(m gc_clone); GIT_BARE=$(m git_clone_bare); GIT_CLONE=$(m git_clone)
-GC_NOCHANGE=$(m gc_nochange); GIT_FETCH=$(m git_fetch); GC_FULL=$(m gc_full); GC_START=$(m gc_start); GC_INPROC=$(m gc_inproc)
+GC_NOCHANGE=$(m gc_nochange); GIT_FETCH=$(m git_fetch); GC_HTTPS=$(m gc_https); GIT_HTTPS=$(m git_https); GC_FULL=$(m gc_full); GC_START=$(m gc_start); GC_INPROC=$(m gc_inproc)
 ratio() { python3 -c "print('%.2f' % ($1 / max($2, 1)))"; }
 echo
 echo "GitSource benchmark: $FILES files, $COMMITS commits, median of $RUNS runs (ms), git $(git --version | cut -d' ' -f3), $(nproc) cores"
@@ -96,11 +125,14 @@ printf '%-46s %8s\n' "first clone: git clone (with checkout)" "$GIT_CLONE"
 printf '%-46s %8s\n' "no change:   gitcanary source --revision-only" "$GC_NOCHANGE"
 printf '%-46s %8s\n' "no change:   git fetch" "$GIT_FETCH"
 printf '%-46s %8s\n' "no change:   gitcanary fetch, in-process" "$GC_INPROC"
+printf '%-46s %8s\n' "no change, https: gitcanary source" "$GC_HTTPS"
+printf '%-46s %8s\n' "no change, https: git fetch" "$GIT_HTTPS"
 printf '%-46s %8s\n' "start-up:    gitcanary --version" "$GC_START"
 printf '%-46s %8s\n' "full read:   gitcanary source (5,000 files)" "$GC_FULL"
 echo "ratio first clone  gitcanary / git clone --bare = $(ratio "$GC_CLONE" "$GIT_BARE")   (target <= 1.5)"
 echo "ratio first clone  gitcanary / git clone        = $(ratio "$GC_CLONE" "$GIT_CLONE")"
 echo "ratio no change    gitcanary / git fetch        = $(ratio "$GC_NOCHANGE" "$GIT_FETCH")   (target <= 1.0)"
 echo "ratio no change    gitcanary in-process / git fetch = $(ratio "$GC_INPROC" "$GIT_FETCH")"
+echo "ratio no change, https  gitcanary / git fetch  = $(ratio "$GC_HTTPS" "$GIT_HTTPS")   (target <= 1.0)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "no-change run: cache=$(echo "$OBJECTS" | cut -d' ' -f1), received objects=$(echo "$OBJECTS" | cut -d' ' -f2)   (target 0)"

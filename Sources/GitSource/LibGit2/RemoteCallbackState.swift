@@ -182,6 +182,13 @@ final class RemoteCallbackState {
         if certificateInvalid || error.code == GIT_ECERTIFICATE.rawValue || error.errorClass == Int32(GIT_ERROR_SSL.rawValue) {
             return GitSourceError(.certificate, "the TLS certificate of \(displayURL) could not be verified; pass the CA bundle with --git-ca-file or a `ca.crt` in --git-credentials-dir", gitFailure: failure)
         }
+        if error.errorClass == Int32(GIT_ERROR_SSH.rawValue), let keyFile = credentials.sshKeyFile,
+            error.message.localizedCaseInsensitiveContains("private key") || error.message.localizedCaseInsensitiveContains("passphrase")
+        {
+            // libssh2 could not load the key (wrong passphrase, unknown format): the remote was reached.
+            let passphrase = credentials.sshPassphrase == nil ? "no passphrase was given" : "a passphrase was given"
+            return GitSourceError(.authentication, "authentication to \(displayURL) failed: cannot use the SSH key \(keyFile) (\(passphrase)): check the key's format and its passphrase (GITCANARY_GIT_SSH_PASSPHRASE or a `passphrase` file in --git-credentials-dir)", gitFailure: failure)
+        }
         if error.code == GIT_EAUTH.rawValue || error.message.contains("401") || error.message.contains("authentication") {
             let tried = credentials.httpSource ?? credentials.sshKeyFile.map { "SSH key \($0)" } ?? "no credentials"
             return GitSourceError(.authentication, "authentication to \(displayURL) failed (tried: \(tried))", gitFailure: failure)

@@ -51,22 +51,46 @@ public enum RFC3339 {
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3_600 + minute * 60 + second - offset))
     }
 
-    /// Formats with second precision in UTC, as `metav1.Time` does.
+    /// Formats with second precision in UTC, as `metav1.Time` does (`2026-01-02T03:04:05Z`; fractions truncated).
     public static func format(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
+        let (seconds, _) = split(date)
+        return civil(seconds) + "Z"
     }
 
     /// Formats with microsecond precision in UTC, as `metav1.MicroTime` does (Leases, Events).
     public static func formatMicro(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        f.timeZone = TimeZone(identifier: "UTC")
-        let base = f.string(from: date)  // millisecond precision
-        guard base.hasSuffix("Z"), let dot = base.lastIndex(of: ".") else { return base }
-        let micros = Int((date.timeIntervalSince1970 * 1_000_000).rounded()) % 1_000_000
-        return String(base[..<dot]) + "." + String(format: "%06d", (micros + 1_000_000) % 1_000_000) + "Z"
+        let (seconds, micros) = split(date)
+        return civil(seconds) + "." + pad(micros, 6) + "Z"
+    }
+
+    /// Whole seconds since 1970 (floor) and the microseconds within that second (rounded).
+    private static func split(_ date: Date) -> (Int, Int) {
+        let totalMicros = Int((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let seconds = totalMicros >= 0 ? totalMicros / 1_000_000 : -((-totalMicros + 999_999) / 1_000_000)
+        return (seconds, totalMicros - seconds * 1_000_000)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS` of a Unix time in UTC, by arithmetic (a formatter per call costs ICU set-up; status
+    /// writes, events and leases format a timestamp for every canary).
+    private static func civil(_ unix: Int) -> String {
+        let days = unix >= 0 ? unix / 86_400 : -((-unix + 86_399) / 86_400)
+        let secondOfDay = unix - days * 86_400
+        // The "civil from days" algorithm (proleptic Gregorian calendar).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondOfDay / 3_600, 2) + ":"
+            + pad(secondOfDay % 3_600 / 60, 2) + ":" + pad(secondOfDay % 60, 2)
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }

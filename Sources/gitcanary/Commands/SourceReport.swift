@@ -14,7 +14,7 @@ enum SourceReport {
         let r = fetched.revision
         var lines = [
             "revision  \(r.commit) (\(r.resolvedRef))",
-            "date      \(ISO8601DateFormatter().string(from: r.commitTime))",
+            "date      \(RFC3339.format(r.commitTime))",
             "author    \(r.author)",
             "subject   \(r.subject)",
             "fetch     \(fetched.cache.rawValue), \(fetched.stats.receivedObjects) objects, \(fetched.stats.receivedBytes) bytes, \(milliseconds(timing.fetch)) ms",
@@ -40,7 +40,7 @@ enum SourceReport {
         var value: JSONValue = [
             "revision": [
                 "commit": .string(r.commit), "ref": .string(r.ref), "resolvedRef": .string(r.resolvedRef),
-                "commitTime": .string(ISO8601DateFormatter().string(from: r.commitTime)), "author": .string(r.author),
+                "commitTime": .string(RFC3339.format(r.commitTime)), "author": .string(r.author),
                 "subject": .string(r.subject),
             ],
             "fetch": [

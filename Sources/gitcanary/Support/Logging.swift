@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Resources
 import Synchronization
 
 /// The process's logging: text on a terminal, one JSON object per line otherwise (or with `--log-format json`),
@@ -38,7 +39,7 @@ struct JSONLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var object: [String: String] = [
-            "time": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue, "label": label,
+            "time": RFC3339.format(Date()), "level": event.level.rawValue, "label": label,
             "message": event.message.description,
         ]
         for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, b in b }) { object[k] = "\(v)" }

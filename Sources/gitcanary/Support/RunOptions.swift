@@ -6,6 +6,7 @@ import KubeAPI
 import Logging
 import Planner
 import Reconciler
+import Resources
 
 /// The options of `reconcile` and `plan` (architecture "The command line"): each also read from a
 /// `GITCANARY_<NAME>` environment variable. Secrets (Git credentials, Slack/Teams URLs) come only from files or the
@@ -94,7 +95,7 @@ struct RunOptions: ParsableArguments {
     /// Usage errors (exit 64) found at parse time, before any configuration is loaded.
     func validate() throws {
         _ = try resolvedShard()
-        if let now, RFC3339Parse.date(now) == nil { throw ValidationError("--now must be an RFC 3339 time, got \(now)") }
+        if let now, RFC3339.parse(now) == nil { throw ValidationError("--now must be an RFC 3339 time, got \(now)") }
         if let maxProgressing, maxProgressing < 1 { throw ValidationError("--max-progressing must be at least 1") }
         if budget <= 0 { throw ValidationError("--budget must be positive") }
         if !["auto", "text", "json"].contains(logFormat) { throw ValidationError("--log-format must be auto, text or json") }
@@ -121,7 +122,7 @@ struct RunOptions: ParsableArguments {
     func reconcileOptions(mode: RunMode, client: KubeClient) throws -> ReconcileOptions {
         var nowDate: Date? = nil
         if let now {
-            guard let d = RFC3339Parse.date(now) else { throw ValidationError("--now must be an RFC 3339 time, got \(now)") }
+            guard let d = RFC3339.parse(now) else { throw ValidationError("--now must be an RFC 3339 time, got \(now)") }
             nowDate = d
         }
         func list(_ s: String) -> [String] { s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
@@ -175,12 +176,3 @@ struct RunOptions: ParsableArguments {
 /// `--output` formats.
 enum ReportFormat: String, ExpressibleByArgument, Sendable, CaseIterable { case text, json }
 
-/// RFC 3339 parsing for `--now`.
-enum RFC3339Parse {
-    static func date(_ s: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        if let d = f.date(from: s) { return d }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: s)
-    }
-}
