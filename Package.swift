@@ -83,8 +83,8 @@ let package = Package(
         .testTarget(
             name: "PlannerTests", dependencies: ["Planner", "TestSupport"], resources: [.copy("Golden"), .copy("Fixtures")]),
         .testTarget(
-            name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "TestSupport"], exclude: ["Fixtures"]),
+            name: "SandboxTests", dependencies: ["Sandbox", "KubeAPI", "Analysis", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "TestSupport", "gitcanary"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Sandbox", "Resources", "HTTPServer"]),
     ],
     swiftLanguageModes: [.v6]

@@ -16,7 +16,8 @@ public protocol AnalysisObjects: Sendable {
     func knativeLatestRevision(namespace: String, name: String) -> String?
 }
 
-/// ``AnalysisObjects`` over a list of raw Kubernetes objects (MetricTemplate, AlertProvider, Secret JSON).
+/// ``AnalysisObjects`` over a list of raw Kubernetes objects (MetricTemplate, AlertProvider, Secret, Knative
+/// Service JSON).
 ///
 /// Objects of other kinds are ignored; a template or provider that does not decode is treated as absent and
 /// listed in ``decodingProblems``.
@@ -24,6 +25,7 @@ public struct ObjectListAnalysisObjects: AnalysisObjects {
     private var templates: [String: MetricTemplate] = [:]
     private var providers: [String: AlertProvider] = [:]
     private var secrets: [String: [String: Data]] = [:]
+    private var knativeRevisions: [String: String] = [:]
     /// Objects that could not be decoded, as `Kind namespace/name: error`.
     public private(set) var decodingProblems: [String] = []
 
@@ -45,6 +47,8 @@ public struct ObjectListAnalysisObjects: AnalysisObjects {
                 }
             case "Secret":
                 secrets[key] = Self.decodeSecret(object)
+            case "Service" where object["apiVersion"]?.stringValue?.hasPrefix("serving.knative.dev/") == true:
+                if let r = object["status", "latestCreatedRevisionName"]?.stringValue { knativeRevisions[key] = r }
             default:
                 continue
             }
@@ -73,6 +77,8 @@ public struct ObjectListAnalysisObjects: AnalysisObjects {
     public func alertProvider(namespace: String, name: String) -> AlertProvider? { providers["\(namespace)/\(name)"] }
     /// The Secret `namespace/name` data, if listed.
     public func secretData(namespace: String, name: String) -> [String: Data]? { secrets["\(namespace)/\(name)"] }
+    /// The latest created revision of the Knative Service `namespace/name`, if listed with a status.
+    public func knativeLatestRevision(namespace: String, name: String) -> String? { knativeRevisions["\(namespace)/\(name)"] }
 }
 
 extension Dictionary where Key == String, Value == Data {

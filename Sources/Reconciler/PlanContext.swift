@@ -34,10 +34,10 @@ struct PlanContext: Sendable {
         var works: [CanaryWork] = []
         var byNamespace: [String: [ObjectRef: JSONValue]] = [:]
         for (k, v) in snap.objects { byNamespace[k.namespace, default: [:]][Manifest(object: v).ref] = v }
-        for json in snap.canaries {
+        for (json, decoded) in zip(snap.canaries, snap.decodedCanaries) {
             let m = Manifest(object: json)
             var outcome = CanaryOutcome(ref: m.ref)
-            guard let canary = try? Canary(json: json) else {
+            guard let canary = decoded else {
                 do { _ = try Canary(json: json) } catch { outcome.error = "\(m.ref) does not decode: \(error)" }
                 works.append(CanaryWork(json: json, outcome: outcome))
                 continue
@@ -123,9 +123,13 @@ struct PlanContext: Sendable {
 }
 
 extension ClusterSnapshot {
-    /// MetricTemplates, AlertProviders and Secrets for the analysis.
+    /// MetricTemplates, AlertProviders and Secrets for the analysis, and Knative Services (whose latest created
+    /// revision the builtin knative queries name).
     var analysisObjects: [JSONValue] {
-        objects.filter { ["MetricTemplate", "AlertProvider", "Secret"].contains($0.key.kind) }.map(\.value)
+        objects.filter {
+            ["MetricTemplate", "AlertProvider", "Secret"].contains($0.key.kind)
+                || ($0.key.kind == "Service" && $0.value["apiVersion"]?.stringValue?.hasPrefix("serving.knative.dev/") == true)
+        }.map(\.value)
     }
 }
 
@@ -140,7 +144,7 @@ extension ClusterSnapshot {
                 objects[key] = Self.merge(live, body)
             }
             if entry.ref.kind == Canary.kind, let i = canaries.firstIndex(where: { Manifest(object: $0).ref.name == entry.ref.name && Manifest(object: $0).ref.namespace == entry.ref.namespace }) {
-                canaries[i] = Self.merge(canaries[i], body)
+                replaceCanary(at: i, with: Self.merge(canaries[i], body))
             }
         }
     }

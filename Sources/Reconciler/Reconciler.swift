@@ -46,7 +46,7 @@ public struct Reconciler: Sendable {
 
         // 1. Git.
         var t = ContinuousClock.now
-        let set: ManifestSet
+        var set: ManifestSet
         do {
             let fetched = try await environment.source.fetch(logger: logger)
             set = try await environment.source.manifests(at: fetched.revision, logger: logger)
@@ -85,6 +85,8 @@ public struct Reconciler: Sendable {
         if options.prune && !set.errors.isEmpty {
             report.errors.append("prune skipped: some files could not be decoded, so what left Git is not known")
         }
+        // The plan holds what is to be written; the decoded manifests (and their source maps) are not read again.
+        set.manifests = []
         let now = options.now ?? client.serverClock.now() ?? Date()
         report.now = now
         let observer = CanaryObserver(client: client, concurrency: options.concurrency)
@@ -99,6 +101,7 @@ public struct Reconciler: Sendable {
             return report
         }
         report.timings["observe"] = seconds(since: t)
+        prefetched = [:]  // read by the observation above only
 
         // 3. Plan each canary with a probe that asks nothing: is it due, or drifted? (`plan` plans against the state
         // the sync would leave: what Git declares laid over what is live.)
@@ -158,7 +161,10 @@ public struct Reconciler: Sendable {
             report.changeSet = await applier.apply(syncPlan, sync: syncOptions)
         }
         // Observe the canaries again under the Lease: the sync may have changed them, and a run that held the Lease
-        // before this one may have advanced them (its step must not be taken twice).
+        // before this one may have advanced them (its step must not be taken twice). The first observation is
+        // dropped first, so that two copies of the cluster's objects are never held at once.
+        snapshot = ClusterSnapshot()
+        works = []
         do {
             snapshot = try await observer.observe(namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner)
             works = await context.precheck(snapshot)
@@ -182,7 +188,10 @@ public struct Reconciler: Sendable {
             let plan = await Planner.plan(input, probe: analyzer)
             w.outcome.plan = plan
             let execution = await executor.execute(plan, canary: w.json) { ref in snap.object(ref) }
-            w.outcome.execution = execution
+            // The Canary read back from the status write is only for the check below: not kept for every canary.
+            var kept = execution
+            kept.canaryAfter = nil
+            w.outcome.execution = kept
             if let error = execution.error { w.outcome.error = error }
             if execution.statusWritten {
                 w.outcome.status = plan.statusUpdate

@@ -1,105 +1,88 @@
 import Foundation
-import GitSource
 import KubeAPI
 import Logging
-import Reconciler
 import Resources
 import Sandbox
 import TestSupport
 import Testing
 
-/// examples/blue-green-kubernetes and examples/ab-gatewayapi used as repository paths: initialized, then a new image
-/// promoted through its iterations, on an in-process Sandbox with a stepped clock.
+@testable import gitcanary
+
+/// Every directory of examples/ played through `gitcanary demo`'s own story (`DemoWorld` + `DemoPlay`) on an
+/// in-process Sandbox with a stepped clock: v1 initialized, v2 promoted (canary steps, or blue/green and A/B
+/// iterations), v3 (80% successes) rolled back; the final state read back from the Sandbox (and with kubectl when
+/// it is installed).
 @Suite("examples")
 struct ExamplesPlayTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let httpRouteCRD = """
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: httproutes.gateway.networking.k8s.io}
-        spec:
-          group: gateway.networking.k8s.io
-          names: {kind: HTTPRoute, listKind: HTTPRouteList, plural: httproutes, singular: httproute}
-          scope: Namespaced
-          versions:
-            - name: v1
-              served: true
-              storage: true
-              schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+    @Test("the demo's example list is every directory of examples/")
+    func everyExample() throws {
+        let dirs = try FileManager.default.contentsOfDirectory(atPath: Self.root.path + "/examples").filter { d in
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: Self.root.path + "/examples/" + d, isDirectory: &isDir) && isDir.boolValue
+        }
+        #expect(Set(dirs) == Set(DemoWorld.examples))
+    }
 
-        """
+    /// The example's Canary, as Git holds it.
+    static func canary(_ example: String) throws -> Canary {
+        let text = try String(contentsOfFile: root.path + "/examples/\(example)/canary.yaml", encoding: .utf8)
+        let manifest = try #require(try ManifestDecoder().decode(yaml: text, file: "canary.yaml").first { $0.kind == "Canary" })
+        return try Canary(manifest: manifest)
+    }
 
-    func play(_ example: String, namespace: String, name: String, extra: String?) async throws -> (phases: [String], iterations: [Int]) {
+    @Test("gitcanary demo --example plays v1 initialized, v2 promoted, v3 rolled back", arguments: DemoWorld.examples)
+    func play(_ example: String) async throws {
         let harness = try SandboxHarness()
         defer { harness.stop() }
-        harness.sandbox.setClock(Date(timeIntervalSince1970: 1_900_000_000), freeze: true)
-        let repo = harness.directory + "/repo"
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: repo + "/crds", withIntermediateDirectories: true)
-        try fm.createDirectory(atPath: repo + "/\(example)", withIntermediateDirectories: true)
-        for f in ["canaries.flagger.app.yaml", "metrictemplates.flagger.app.yaml", "alertproviders.flagger.app.yaml"] {
-            try fm.copyItem(atPath: Self.root.path + "/deploy/crds/" + f, toPath: repo + "/crds/" + f)
+        let start = Date(timeIntervalSince1970: 1_900_000_020)
+        harness.sandbox.setClock(start, freeze: true)
+        let logger = Logger(label: "demo", factory: { _ in SwiftLogNoOpLogHandler() })
+        let world = try DemoWorld.make(project: Self.root.path, example: example, sandbox: harness.sandbox, logger: logger)
+        defer { try? FileManager.default.removeItem(atPath: world.directory) }
+        let acts = try await DemoPlay(world: world, start: start, output: { _ in }).play()
+        #expect(acts.map { $0.runs.last?.phase } == [.initialized, .succeeded, .failed], "\(acts.map(\.runs))")
+
+        let canary = try Self.canary(example)
+        let analysis = try #require(canary.spec.analysis)
+        let v2 = acts[1].runs
+        if let step = analysis.stepWeight, let max = analysis.maxWeight {
+            // Canary: every step up to maxWeight was taken.
+            let expected = Array(stride(from: step, through: max, by: step))
+            #expect(expected.allSatisfy { w in v2.contains { $0.weight == w } }, "\(v2.map(\.weight))")
+        } else {
+            // Blue/green and A/B: all iterations ran.
+            let iterations = try #require(analysis.iterations)
+            #expect(v2.contains { $0.iterations == iterations }, "\(v2.map(\.iterations))")
         }
-        if let extra { try extra.write(toFile: repo + "/crds/extra.yaml", atomically: true, encoding: .utf8) }
-        for f in try fm.contentsOfDirectory(atPath: Self.root.path + "/examples/\(example)") where f.hasSuffix(".yaml") {
-            let text = try String(contentsOfFile: Self.root.path + "/examples/\(example)/\(f)", encoding: .utf8)
-                .replacingOccurrences(of: "http://loadtester.test/", with: harness.sandbox.apiURL + "/loadtester/")
-            try text.write(toFile: repo + "/\(example)/\(f)", atomically: true, encoding: .utf8)
+        // v3 failed the threshold's number of checks on its 80% success rate.
+        let failed = acts[2].runs.filter { $0.decision.contains("success rate 80.00%") }
+        #expect(failed.count == analysis.threshold ?? 0, "\(acts[2].runs.map(\.decision))")
+
+        // The final state, read from the Sandbox.
+        let ns = canary.namespace
+        let status = try harness.request("GET", "/apis/flagger.app/v1beta1/namespaces/\(ns)/canaries/\(canary.name)").json["status"]
+        #expect(status?["phase"] == "Failed")
+        #expect(status?["canaryWeight"]?.intValue == 0)
+        let target = canary.spec.targetRef.name
+        if canary.spec.targetRef.kind == "Service" {
+            // Knative: the primary revision is v2's; the latest (v3) gets no traffic.
+            let service = try harness.request("GET", "/apis/serving.knative.dev/v1/namespaces/\(ns)/services/\(target)").json
+            #expect(service["metadata", "annotations", "flagger.app/primary-revision"] == .string("\(target)-00002"))
+            let traffic = service["spec", "traffic"]?.arrayValue ?? []
+            #expect(traffic.contains { $0["revisionName"] == .string("\(target)-00002") && $0["percent"]?.intValue == 100 }, "\(traffic)")
+            #expect(!traffic.contains { $0["latestRevision"] == true && ($0["percent"]?.intValue ?? 0) > 0 }, "\(traffic)")
+        } else {
+            let path = "/apis/apps/v1/namespaces/\(ns)/deployments/"
+            let primary = try harness.request("GET", path + target + "-primary").json
+            #expect(primary["spec", "template", "spec", "containers"]?.arrayValue?.first?["image"] == "ghcr.io/stefanprodan/podinfo:6.7.1")
+            #expect(try harness.request("GET", path + target).json["spec", "replicas"]?.intValue == 0)
         }
-        func git(_ args: [String]) throws {
-            let r = try SandboxProcessRunner.run("/usr/bin/env", ["git", "-C", repo] + args, timeout: 30)
+        if let kubectl = KubectlTool.detect() {
+            let r = try harness.kubectl(kubectl, ["get", "canary", canary.name, "-n", ns, "-o", "jsonpath={.status.phase} {.status.canaryWeight}"])
             #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout == "Failed 0")
         }
-        func commit() throws {
-            try git(["add", "-A"])
-            try git(["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "change"])
-        }
-        try git(["init", "-q", "-b", "main"])
-        try commit()
-        var phases: [String] = []
-        var iterations: [Int] = []
-        func run() async throws -> CanaryOutcome? {
-            let http = try CurlHTTPClient()
-            let client = KubeClient(configuration: KubeClientConfiguration(server: harness.sandbox.apiURL), http: http)
-            let source = try GitSource(repository: repo, ref: "main", cacheDirectory: harness.directory + "/cache")
-            var options = ReconcileOptions(sourceName: "ex", now: harness.sandbox.now, leaseWait: .seconds(5), identity: "t")
-            options.analysis.metricsServer = harness.sandbox.prometheusURL
-            options.definitionTimeout = .seconds(10)
-            let env = ReconcileEnvironment(source: source, client: client, http: http, logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }))
-            let r = await Reconciler(environment: env).run(options)
-            #expect(r.errors.isEmpty && !r.hasErrors, "\(r.errors) \(r.canaries.compactMap(\.error))")
-            harness.sandbox.advanceClock(by: 60)
-            return r.canaries.first
-        }
-        for _ in 0..<4 where try await run()?.phaseAfter != .initialized {}
-        let path = repo + "/\(example)/deployment.yaml"
-        try (try String(contentsOfFile: path, encoding: .utf8)).replacingOccurrences(of: "podinfo:6.7.0", with: "podinfo:6.7.1")
-            .write(toFile: path, atomically: true, encoding: .utf8)
-        try commit()
-        for _ in 0..<14 {
-            guard let c = try await run() else { continue }
-            phases.append(c.phaseAfter.rawValue)
-            iterations.append(c.status?.iterations ?? 0)
-            if c.phaseAfter == .succeeded || c.phaseAfter == .failed { break }
-        }
-        let primary = try await KubeClient(configuration: KubeClientConfiguration(server: harness.sandbox.apiURL), http: try CurlHTTPClient())
-            .get(BuiltinResources.deployments, namespace: namespace, name: name + "-primary")
-        #expect(primary["spec", "template", "spec", "containers"]?.arrayValue?.first?["image"]?.stringValue == "ghcr.io/stefanprodan/podinfo:6.7.1")
-        return (phases, iterations)
-    }
-
-    @Test("blue-green-kubernetes: 3 iterations, then promotion")
-    func blueGreen() async throws {
-        let (phases, iterations) = try await play("blue-green-kubernetes", namespace: "bluegreen", name: "web", extra: nil)
-        #expect(phases.last == "Succeeded", "\(phases)")
-        #expect(iterations.contains(3), "\(iterations)")
-    }
-
-    @Test("ab-gatewayapi: header-matched A/B iterations, then promotion")
-    func abTesting() async throws {
-        let (phases, iterations) = try await play("ab-gatewayapi", namespace: "abtest", name: "shop", extra: Self.httpRouteCRD)
-        #expect(phases.last == "Succeeded", "\(phases)")
-        #expect(iterations.contains(5), "\(iterations)")
     }
 }

@@ -73,6 +73,54 @@ import TestSupport
         #expect(e.pruned.isEmpty, "\(e.pruned)")
     }
 
+    /// `desiredNumberScheduled`, `currentNumberScheduled` and `numberReady` of a DaemonSet.
+    static func scheduled(_ e: SandboxPlanExecutor, _ name: String) async -> [Int64] {
+        let s = await e.get("apps/v1", "DaemonSet", name)?["status"]
+        return ["desiredNumberScheduled", "currentNumberScheduled", "numberReady"].map { s?[$0]?.intValue ?? -1 }
+    }
+
+    @Test("DaemonSet pods follow the nodes: the scale-to-zero selector schedules none, the user's selector picks its nodes")
+    func daemonSetScheduledCountsFollowNodes() async throws {
+        let h = try SandboxHarness()
+        defer { h.stop() }
+        // Three nodes, two with SSDs; the DaemonSet runs on SSD nodes only.
+        for (name, disk) in [("node-a", "ssd"), ("node-b", "ssd"), ("node-c", "hdd")] {
+            let node = #"{"apiVersion":"v1","kind":"Node","metadata":{"name":"\#(name)","labels":{"kubernetes.io/hostname":"\#(name)","disk":"\#(disk)"}}}"#
+            #expect(try h.request("POST", "/api/v1/nodes", body: node).status == 201)
+        }
+        func daemonSet(_ image: String) -> JSONValue {
+            var ds = PlannerFixtures.podinfo(kind: "DaemonSet", image: image)
+            ds.set(["disk": "ssd"], at: ["spec", "template", "spec", "nodeSelector"])
+            return ds
+        }
+        let canary = PlannerFixtures.canary(kind: "DaemonSet") { c in
+            c.spec.provider = "linkerd"
+            c.spec.analysis?.stepWeight = 50
+        }
+        let e = try await Self.executor(h, canary, crds: ["smi-trafficsplit-crd-linkerd.yaml"],
+                                        objects: [daemonSet("podinfo:6.0.0")] + PlannerFixtures.configs())
+        #expect(await Self.scheduled(e, "podinfo") == [2, 2, 2])
+        for _ in 0..<5 where e.canary.status?.phase != .initialized { await e.run() }
+        #expect(e.canary.status?.phase == .initialized, "\(e.plans.map(\.decision))")
+        // Parked: the scale-to-zero selector matches no node; the primary runs on the two SSD nodes.
+        #expect(await Self.scheduled(e, "podinfo") == [0, 0, 0])
+        #expect(await Self.scheduled(e, "podinfo-primary") == [2, 2, 2])
+        #expect(await e.get("apps/v1", "DaemonSet", "podinfo-primary")?["spec", "template", "spec", "nodeSelector"] == ["disk": "ssd"])
+
+        // A new revision scales the canary up on the SSD nodes; promotion parks it again.
+        try await e.put(daemonSet("podinfo:6.0.1"))
+        await e.run()
+        #expect(e.canary.status?.phase == .progressing)
+        #expect(await Self.scheduled(e, "podinfo") == [2, 2, 2])
+        for _ in 0..<12 where e.canary.status?.phase != .succeeded { await e.run() }
+        #expect(e.canary.status?.phase == .succeeded, "\(e.plans.map(\.decision))")
+        #expect(await Self.scheduled(e, "podinfo") == [0, 0, 0])
+        #expect(await Self.scheduled(e, "podinfo-primary") == [2, 2, 2])
+        let primary = await e.get("apps/v1", "DaemonSet", "podinfo-primary")
+        #expect(primary?["spec", "template", "spec", "containers"]?.arrayValue?.first?["image"] == "podinfo:6.0.1")
+        #expect(e.failures.isEmpty, "\(e.failures)")
+    }
+
     @Test func daemonSetWithOnDeleteIsRefused() async throws {
         let h = try SandboxHarness()
         defer { h.stop() }

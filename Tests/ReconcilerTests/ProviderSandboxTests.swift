@@ -28,6 +28,8 @@ import TestSupport
         Case(provider: "nginx", crds: [], kind: "Ingress", name: "podinfo-canary"),
         Case(provider: "contour", crds: ["contour-httpproxy-crd.yaml"], kind: "HTTPProxy", name: "podinfo"),
         Case(provider: "appmesh:v1beta2", crds: ["appmesh-crds.yaml"], kind: "VirtualRouter", name: "podinfo"),
+        // The legacy API: VirtualNodes and a VirtualService `<apex>.<ns>` carrying the weighted routes.
+        Case(provider: "appmesh", crds: ["appmesh-v1beta1-crds.yaml"], kind: "VirtualService", name: "podinfo.default"),
         Case(provider: "gloo", crds: ["gloo-crds.yaml"], kind: "RouteTable", name: "podinfo"),
         Case(provider: "traefik", crds: ["traefik-traefikservice-crd.yaml"], kind: "TraefikService", name: "podinfo"),
         Case(provider: "kuma", crds: ["kuma-trafficroute-crd.yaml"], kind: "TrafficRoute", name: "podinfo"),
@@ -72,6 +74,10 @@ import TestSupport
             canary.spec.analysis?.stepWeight = 20
             canary.spec.analysis?.maxWeight = 40
             ProviderFixtures.configure(&canary, provider: c.provider)
+            if c.provider == "appmesh" {
+                // The legacy router names the mesh on every VirtualNode and VirtualService.
+                canary.spec.service.meshName = "global"
+            }
         }
         let e = try SandboxPlanExecutor(harness: h, canary: canary)
         for file in ["flagger-canaries-crd.yaml"] + c.crds {

@@ -1,49 +1,116 @@
 /// The fields of a JSON object, in the order they were written.
 ///
 /// Equality and hashing ignore the order: two objects are equal when they hold the same fields with equal values.
+///
+/// Stored as one array of fields, searched linearly while small (most Kubernetes objects have a handful of fields
+/// per level) and through a key → position index built once an object grows past ``indexThreshold`` fields. One
+/// allocation per object instead of a hash table plus a key array: decoded manifests and LIST responses take about
+/// half the memory and are built and iterated faster.
 public struct JSONObject: Sendable, Hashable, Sequence {
-    private var storage: [String: JSONValue] = [:]
-    /// Keys in insertion order.
-    public private(set) var keys: [String] = []
+    private struct Field: Sendable {
+        var key: String
+        var value: JSONValue
+    }
+
+    private var fields: ContiguousArray<Field> = []
+    /// Key → position in `fields`; only for objects with more than ``indexThreshold`` fields.
+    private var index: [String: Int]?
+
+    /// Objects with more fields than this get a hash index.
+    static let indexThreshold = 12
 
     /// An empty object.
     public init() {}
 
     /// An object from ordered pairs; a repeated key keeps its first position and its last value.
     public init(_ pairs: [(String, JSONValue)]) {
+        fields.reserveCapacity(pairs.count)
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// Keys in insertion order.
+    public var keys: [String] { fields.map(\.key) }
     /// The number of fields.
-    public var count: Int { keys.count }
+    public var count: Int { fields.count }
     /// Whether there are no fields.
-    public var isEmpty: Bool { keys.isEmpty }
+    public var isEmpty: Bool { fields.isEmpty }
 
-    /// Reads, adds, replaces or (with `nil`) removes a field.
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return fields.firstIndex { $0.key == key }
+    }
+
+    private mutating func rebuildIndex() {
+        guard fields.count > JSONObject.indexThreshold else {
+            index = nil
+            return
+        }
+        var built: [String: Int] = [:]
+        built.reserveCapacity(fields.count)
+        for (i, f) in fields.enumerated() { built[f.key] = i }
+        index = built
+    }
+
+    /// The value of a field; setting `nil` removes the field, setting a new key appends it.
     public subscript(key: String) -> JSONValue? {
-        get { storage[key] }
+        get { position(of: key).map { fields[$0].value } }
         set {
             if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let i = position(of: key) {
+                    fields[i].value = newValue
+                } else {
+                    fields.append(Field(key: key, value: newValue))
+                    if index != nil {
+                        index?[key] = fields.count - 1
+                    } else if fields.count > JSONObject.indexThreshold {
+                        rebuildIndex()
+                    }
+                }
+            } else if let i = position(of: key) {
+                fields.remove(at: i)
+                if index != nil { rebuildIndex() }
             }
         }
     }
 
-    /// The fields in order.
+    /// Reserves room for `count` fields (a parser that knows the size).
+    public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
+
+    /// Iterates the fields in order.
     public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
-        var index = 0
-        let keys = self.keys
-        let storage = self.storage
-        return AnyIterator {
-            guard index < keys.count else { return nil }
-            defer { index += 1 }
-            let k = keys[index]
-            return (key: k, value: storage[k] ?? .null)
+        FieldIterator(fields: fields)
+    }
+
+    private struct FieldIterator: IteratorProtocol {
+        let fields: ContiguousArray<Field>
+        var position = 0
+        init(fields: ContiguousArray<Field>) { self.fields = fields }
+        mutating func next() -> (key: String, value: JSONValue)? {
+            guard position < fields.count else { return nil }
+            defer { position += 1 }
+            return (key: fields[position].key, value: fields[position].value)
         }
     }
 
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
-    public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+    /// Same fields with equal values, in any order.
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.fields.count == rhs.fields.count else { return false }
+        for f in lhs.fields {
+            guard let other = rhs[f.key], other == f.value else { return false }
+        }
+        return true
+    }
+
+    /// Hashes the fields independently of their order (as `Dictionary` does).
+    public func hash(into hasher: inout Hasher) {
+        var combined = 0
+        for f in fields {
+            var h = Hasher()
+            h.combine(f.key)
+            h.combine(f.value)
+            combined ^= h.finalize()
+        }
+        hasher.combine(fields.count)
+        hasher.combine(combined)
+    }
 }

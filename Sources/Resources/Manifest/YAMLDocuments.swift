@@ -4,6 +4,12 @@ import Yams
 ///
 /// Scalars resolve as Kubernetes' YAML reader resolves them: null, booleans, integers and floats by the YAML core
 /// rules; timestamps stay strings; quoted scalars are strings. Merge keys (`<<`) are honoured.
+///
+/// Yams composes with `Resolver.basic` (no rules): its default resolver runs seven regular expressions on every plain
+/// scalar. Untagged plain scalars are resolved here by ``YAMLPlainScalar``, to the same result. One difference
+/// remains, in mapping keys only, where Yams' duplicate-key check compares (text, tag): a plain key and a quoted key
+/// of the same text (`1:` and `"1":`) are now reported as duplicates (they were two keys that overwrote each other
+/// in the JSON object), and an explicitly `!!str`-tagged plain key `~` or `<<` reads as `null` / a merge key.
 struct YAMLDocuments {
     let limits: ManifestDecoder.Limits
     let file: String
@@ -19,13 +25,14 @@ struct YAMLDocuments {
         var out: [(JSONValue, SourceMap, Int)] = []
         do {
             // Iterate with next() so that an error in the 2nd+ document surfaces (see Yams' YamlSequence).
-            var sequence = try Yams.compose_all(yaml: text)
+            // `.utf8` given: Yams' `Encoding.default` reads the process environment on every call (~6 % of decoding).
+            var sequence = try Yams.compose_all(yaml: text, .basic, .default, .utf8)
             while let node = sequence.next() {
-                if case .scalar = node, Tag.Name(rawValue: node.tag.rawValue) == .null { continue }
+                if case .scalar(let s) = node, Converter.kind(of: s, isKey: false) == .null { continue }
                 var converter = Converter(limits: limits, file: file)
-                var lines: [String: Int] = [:]
-                let value = try converter.convert(node, path: "", depth: 0, lines: &lines)
-                out.append((value, SourceMap(lines: lines), node.mark?.line ?? 1))
+                var map = SourceMap()
+                let value = try converter.convert(node, path: "", depth: 0, map: &map, recorded: false)
+                out.append((value, map, node.mark?.line ?? 1))
             }
             if let error = sequence.error { throw error }
         } catch let error as ManifestDecodingError {
@@ -116,8 +123,10 @@ private struct Converter {
             message: message)
     }
 
-    mutating func convert(_ node: Node, path: String, depth: Int, lines: inout [String: Int]) throws(ManifestDecodingError)
-        -> JSONValue
+    /// Converts `node` at `path`, recording lines into `map`; `recorded`: the caller has recorded `path`'s line already
+    /// (a mapping records the key's line: a block mapping value otherwise starts on the next line).
+    mutating func convert(_ node: Node, path: String, depth: Int, map: inout SourceMap, recorded: Bool)
+        throws(ManifestDecodingError) -> JSONValue
     {
         nodes += 1
         guard nodes <= limits.maximumNodes else {
@@ -126,7 +135,7 @@ private struct Converter {
         guard depth <= limits.maximumDepth else {
             throw fail(.tooDeep, node, "nesting deeper than \(limits.maximumDepth) levels")
         }
-        if let line = node.mark?.line, lines[path] == nil { lines[path] = line }
+        if !recorded, let line = node.mark?.line { map.record(path, line: line) }
         switch node {
         case .scalar(let scalar): return try self.scalar(scalar, node: node, path: path)
         case .alias: return .null
@@ -134,19 +143,20 @@ private struct Converter {
             var items: [JSONValue] = []
             items.reserveCapacity(seq.count)
             for (i, child) in seq.enumerated() {
-                items.append(try convert(child, path: JSONPath.index(path, i), depth: depth + 1, lines: &lines))
+                items.append(try convert(child, path: JSONPath.index(path, i), depth: depth + 1, map: &map, recorded: false))
             }
             return .array(items)
         case .mapping(let mapping):
             var object = JSONObject()
+            object.reserveCapacity(mapping.count)
             var merged: [(String, JSONValue)] = []
             for (keyNode, valueNode) in mapping {
-                if case .scalar = keyNode, Tag.Name(rawValue: keyNode.tag.rawValue) == .merge {
+                if case .scalar(let k) = keyNode, Converter.kind(of: k, isKey: true) == .merge {
                     // `<<: *base` or `<<: [*a, *b]`: earlier sources win, explicit keys win over all.
                     let sources: [Node] = valueNode.sequence.map { Array($0) } ?? [valueNode]
                     for source in sources {
-                        var ignored: [String: Int] = [:]
-                        let v = try convert(source, path: path, depth: depth + 1, lines: &ignored)
+                        var ignored = SourceMap()
+                        let v = try convert(source, path: path, depth: depth + 1, map: &ignored, recorded: false)
                         guard let o = v.objectValue else { throw fail(.syntax, source, "merge key '<<' needs a mapping") }
                         for (k, v) in o where !merged.contains(where: { $0.0 == k }) { merged.append((k, v)) }
                     }
@@ -155,8 +165,12 @@ private struct Converter {
                 let key = try keyString(keyNode)
                 let childPath = JSONPath.key(path, key)
                 // A field's line is its key's line (a block mapping value otherwise starts on the next line).
-                if let line = keyNode.mark?.line, lines[childPath] == nil { lines[childPath] = line }
-                object[key] = try convert(valueNode, path: childPath, depth: depth + 1, lines: &lines)
+                var keyLine = false
+                if let line = keyNode.mark?.line {
+                    map.record(childPath, line: line)
+                    keyLine = true
+                }
+                object[key] = try convert(valueNode, path: childPath, depth: depth + 1, map: &map, recorded: keyLine)
             }
             for (k, v) in merged where object[k] == nil { object[k] = v }
             return .object(object)
@@ -167,25 +181,50 @@ private struct Converter {
         guard case .scalar(let s) = node else {
             throw fail(.unrepresentable, node, "a mapping key must be a scalar, not a \(node.mapping != nil ? "mapping" : "sequence")")
         }
-        if Tag.Name(rawValue: node.tag.rawValue) == .null && s.style == .plain && (s.string == "~" || s.string.isEmpty) { return "null" }
+        if s.style == .plain && (s.string == "~" || s.string.isEmpty) && Converter.kind(of: s, isKey: true) == .null {
+            return "null"
+        }
         return s.string
+    }
+
+    /// What a scalar resolves to, as Yams' default resolver and constructors would read it. Reads the tag as the
+    /// parser left it (`Node.tag` would resolve it): "" for an untagged plain scalar, the explicit tag otherwise.
+    /// Keys are the exception: Yams' duplicate check has resolved them already (with `.basic`, untagged → `str`).
+    static func kind(of s: Node.Scalar, isKey: Bool) -> YAMLPlainScalar {
+        let tag = s.tag.rawValue
+        if tag.isEmpty || (isKey && s.style == .plain && tag == Tag.Name.str.rawValue) {
+            return s.style == .plain ? YAMLPlainScalar.resolve(s.string) : .string
+        }
+        switch Tag.Name(rawValue: tag) {
+        case .null: return .null
+        case .bool: return .bool
+        case .int: return .int
+        case .float: return .float
+        case .merge: return .merge
+        default: return .string
+        }
     }
 
     func scalar(_ s: Node.Scalar, node: Node, path: String) throws(ManifestDecodingError) -> JSONValue {
         guard s.style == .plain else { return .string(s.string) }
-        switch Tag.Name(rawValue: node.tag.rawValue) {
+        switch Converter.kind(of: s, isKey: false) {
         case .null: return .null
-        case .bool: return node.bool.map(JSONValue.bool) ?? .string(s.string)
+        case .bool:
+            switch s.string.lowercased() {
+            case "true", "yes", "on": return .bool(true)
+            case "false", "no", "off": return .bool(false)
+            default: return .string(s.string)
+            }
         case .int:
-            if let i = node.int { return .int(Int64(i)) }
+            if let i = Int.construct(from: s) { return .int(Int64(i)) }
             if let d = Double(s.string.replacingOccurrences(of: "_", with: "")), d.isFinite { return .double(d) }
             throw fail(.unrepresentable, node, "integer '\(s.string)' is out of range")
         case .float:
-            guard let d = node.float, d.isFinite else {
+            guard let d = Double.construct(from: s), d.isFinite else {
                 throw fail(.unrepresentable, node, "'\(s.string)' is not a finite number; JSON cannot hold it (quote it for a string)")
             }
             return .double(d)
-        default: return .string(s.string)
+        case .merge, .string: return .string(s.string)
         }
     }
 }

@@ -9,6 +9,7 @@ enum BuiltinResources {
         t("", "v1", "serviceaccounts", "ServiceAccount", short: ["sa"], gen: false),
         t("", "v1", "pods", "Pod", short: ["po"], cat: ["all"], status: true, gen: false),
         t("", "v1", "endpoints", "Endpoints", short: ["ep"], gen: false),
+        t("", "v1", "nodes", "Node", ns: false, short: ["no"], status: true, gen: false),
         t("apps", "v1", "deployments", "Deployment", short: ["deploy"], cat: ["all"], status: true, scale: true),
         t("apps", "v1", "daemonsets", "DaemonSet", short: ["ds"], cat: ["all"], status: true),
         t("apps", "v1", "replicasets", "ReplicaSet", short: ["rs"], cat: ["all"], status: true, scale: true),

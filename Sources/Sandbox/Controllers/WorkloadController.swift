@@ -93,17 +93,39 @@ enum WorkloadController {
         return .object(s)
     }
 
-    static func daemonSetStatus(_ obj: JSONValue, nodes: Int) -> JSONValue {
-        let ready = templateIsReady(obj) ? Int64(nodes) : 0
+    /// The labels of the nodes DaemonSets schedule on: the stored Node objects', else `count` simulated nodes
+    /// labelled `kubernetes.io/hostname: sandbox-node-<i>`, `kubernetes.io/os: linux`, `kubernetes.io/arch: amd64`.
+    static func nodeLabels(_ objects: ObjectStore, count: Int) -> [[String: String]] {
+        let stored = objects.keys(group: "", resource: "nodes").sorted().compactMap { objects[$0] }
+            .filter { $0["metadata", "deletionTimestamp"] == nil }
+        if !stored.isEmpty {
+            return stored.map { node in
+                var labels: [String: String] = [:]
+                for (k, v) in node["metadata", "labels"]?.objectValue ?? JSONObject() { labels[k] = v.stringValue }
+                return labels
+            }
+        }
+        return (0..<max(count, 0)).map {
+            ["kubernetes.io/hostname": "sandbox-node-\($0)", "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64"]
+        }
+    }
+
+    /// A DaemonSet's status: one pod per node matching `spec.template.spec.nodeSelector` (so Flagger's
+    /// scale-to-zero selector, which no node carries, gives 0 scheduled pods), all ready unless the template says
+    /// `sandbox.gitcanary.dev/ready: "false"`.
+    static func daemonSetStatus(_ obj: JSONValue, nodes: [[String: String]]) -> JSONValue {
+        let selector = obj["spec", "template", "spec", "nodeSelector"]?.objectValue ?? JSONObject()
+        let scheduled = Int64(nodes.filter { labels in selector.allSatisfy { labels[$0.key] == $0.value.stringValue } }.count)
+        let ready = templateIsReady(obj) ? scheduled : 0
         var s = JSONObject()
-        s["currentNumberScheduled"] = .int(Int64(nodes))
-        s["desiredNumberScheduled"] = .int(Int64(nodes))
+        s["currentNumberScheduled"] = .int(scheduled)
+        s["desiredNumberScheduled"] = .int(scheduled)
         s["numberMisscheduled"] = 0
         s["numberReady"] = .int(ready)
         s["observedGeneration"] = obj["metadata", "generation"] ?? 1
-        s["updatedNumberScheduled"] = .int(Int64(nodes))
+        s["updatedNumberScheduled"] = .int(scheduled)
         if ready > 0 { s["numberAvailable"] = .int(ready) }
-        if Int64(nodes) - ready > 0 { s["numberUnavailable"] = .int(Int64(nodes) - ready) }
+        if scheduled - ready > 0 { s["numberUnavailable"] = .int(scheduled - ready) }
         return .object(s)
     }
 
@@ -150,7 +172,7 @@ extension Cluster {
                 obj["status"] = WorkloadController.deploymentStatus(obj, rollout: rollout, now: now)
             }
         case ("apps", "daemonsets"):
-            obj["status"] = WorkloadController.daemonSetStatus(obj, nodes: nodeCount)
+            obj["status"] = WorkloadController.daemonSetStatus(obj, nodes: WorkloadController.nodeLabels(objects, count: nodeCount))
         case ("apiextensions.k8s.io", "customresourcedefinitions"):
             obj["status"] = WorkloadController.crdStatus(obj, now: nowString)
         case ("serving.knative.dev", "services"):

@@ -15,6 +15,9 @@ struct TrafficLedger {
         var latencySum = 0.0
         /// Observation counts by latency (ms): every request of an interval has the same latency.
         var byLatency: [Double: Double] = [:]
+
+        /// The share of failed requests.
+        var errorFraction: Double { total > 0 ? errors / total : 0 }
     }
 
     /// Keyed by `namespace/name`.
@@ -25,7 +28,11 @@ struct TrafficLedger {
     static func serving(_ obj: JSONValue, daemonSet: Bool) -> (successRate: Double, latency: Double)? {
         let ready = daemonSet ? obj["status", "numberReady"]?.intValue ?? 0 : obj["status", "readyReplicas"]?.intValue ?? 0
         guard ready > 0, obj["metadata", "deletionTimestamp"] == nil else { return nil }
-        let annotations = obj["spec", "template", "metadata", "annotations"]
+        return values(obj["spec", "template", "metadata", "annotations"])
+    }
+
+    /// The success rate (percent, default 100) and latency (ms, default 50) pod template annotations ask for.
+    static func values(_ annotations: JSONValue?) -> (successRate: Double, latency: Double) {
         let sr = annotations?[SandboxAnnotations.successRate]?.stringValue.flatMap(Double.init) ?? 100
         let latency = annotations?[SandboxAnnotations.latencyMilliseconds]?.stringValue.flatMap(Double.init) ?? 50
         return (min(max(sr, 0), 100), max(latency, 0))
@@ -61,7 +68,8 @@ struct TrafficLedger {
 
     /// One observer's series: how it labels a workload, its counter and histogram names, its status label.
     struct Family: Sendable {
-        var counter: String
+        /// The request counter (`nil`: the histogram's own series carry the status label, as Traefik's do).
+        var counter: String?
         var histogram: String
         /// Label name and the values for successful and failed requests.
         var status: (label: String, success: String, failure: String)
@@ -70,7 +78,8 @@ struct TrafficLedger {
         var labels: @Sendable (_ namespace: String, _ name: String) -> String
     }
 
-    /// The observers whose builtin queries a real Prometheus can evaluate against `/metrics`.
+    /// The observers whose builtin queries a real Prometheus can evaluate against `/metrics` (those that label a
+    /// workload by its own name; nginx, skipper, apisix and knative name an Ingress, a route or a revision).
     static let families: [Family] = [
         Family(counter: "istio_requests_total", histogram: "istio_request_duration_milliseconds",
                status: ("response_code", "200", "500"), scale: 1) { ns, name in
@@ -88,42 +97,84 @@ struct TrafficLedger {
                status: ("status", "200", "500"), scale: 0.001) { ns, name in
             "kubernetes_namespace=\"\(ns)\",kubernetes_pod_name=\"\(name)-5d8f9c7b6d-x2x4z\""
         },
+        // App Mesh: Envoy's counters labelled with the pod.
+        Family(counter: "envoy_cluster_upstream_rq", histogram: "envoy_cluster_upstream_rq_time",
+               status: ("envoy_response_code", "200", "503"), scale: 1) { ns, name in
+            "kubernetes_namespace=\"\(ns)\",kubernetes_pod_name=\"\(name)-5d8f9c7b6d-x2x4z\""
+        },
+        // Gloo: the canary upstream's Envoy cluster.
+        Family(counter: "envoy_cluster_upstream_rq", histogram: "envoy_cluster_upstream_rq_time",
+               status: ("envoy_response_code", "200", "503"), scale: 1) { ns, name in
+            "envoy_cluster_name=\"\(ns)-\(name)-canaryupstream-80_gloo-system\""
+        },
+        // Kuma: the data plane's `service` tag of the canary Service.
+        Family(counter: "envoy_cluster_upstream_rq", histogram: "envoy_cluster_upstream_rq_time",
+               status: ("envoy_response_code", "200", "503"), scale: 1) { ns, name in
+            "service=\"\(name)-canary_\(ns)_svc_80\""
+        },
+        Family(counter: "osm_request_total", histogram: "osm_request_duration_ms",
+               status: ("response_code", "200", "500"), scale: 1) { ns, name in
+            "destination_namespace=\"\(ns)\",destination_kind=\"Deployment\",destination_name=\"\(name)\""
+        },
+        Family(counter: nil, histogram: "traefik_service_request_duration_seconds",
+               status: ("code", "200", "500"), scale: 0.001) { ns, name in
+            "service=\"\(ns)-\(name)-canary-80@kubernetescrd\""
+        },
     ]
 
     /// The Prometheus text exposition: request counters and latency histograms per ready workload, as the istio,
-    /// linkerd, contour and generic-HTTP observers' builtin queries read them.
+    /// linkerd, contour, generic-HTTP, App Mesh, Gloo, Kuma, OSM and Traefik observers' builtin queries read them.
+    /// Families sharing a metric name (the Envoy ones) are emitted under one `# TYPE` header.
     func exposition() -> String {
-        var out = ""
+        var order: [String] = []
+        var blocks: [String: (type: String, lines: String)] = [:]
+        func emit(_ name: String, _ type: String, _ line: String) {
+            if blocks[name] == nil {
+                order.append(name)
+                blocks[name] = (type, "")
+            }
+            blocks[name]?.lines += line
+        }
         let keys = series.keys.sorted()
         for family in Self.families {
-            let counterIsHistogramCount = family.counter == family.histogram + "_count"
-            if !counterIsHistogramCount {
-                out += "# HELP \(family.counter) Requests (simulated by the GitCanary Sandbox).\n"
-                out += "# TYPE \(family.counter) counter\n"
-            }
-            out += "# HELP \(family.histogram) Request latency (simulated by the GitCanary Sandbox).\n"
-            out += "# TYPE \(family.histogram) histogram\n"
+            let h = family.histogram
             for key in keys {
                 guard let s = series[key] else { continue }
                 let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
                 let labels = family.labels(parts.first ?? "", parts.count > 1 ? parts[1] : "")
                 let (label, success, failure) = family.status
-                if counterIsHistogramCount {
+                let splits = [(success, s.total - s.errors, 1 - s.errorFraction), (failure, s.errors, s.errorFraction)]
+                switch family.counter {
+                case .some(let counter) where counter == h + "_count":
                     // The generic HTTP observer counts through the histogram's _count, split by status.
-                    out += "\(family.counter){\(labels),\(label)=\"\(success)\"} \(Self.number(s.total - s.errors))\n"
-                    out += "\(family.counter){\(labels),\(label)=\"\(failure)\"} \(Self.number(s.errors))\n"
-                } else {
-                    out += "\(family.counter){\(labels),\(label)=\"\(success)\"} \(Self.number(s.total - s.errors))\n"
-                    out += "\(family.counter){\(labels),\(label)=\"\(failure)\"} \(Self.number(s.errors))\n"
-                    out += "\(family.histogram)_count{\(labels)} \(Self.number(s.total))\n"
+                    for (code, n, _) in splits { emit(h, "histogram", "\(counter){\(labels),\(label)=\"\(code)\"} \(Self.number(n))\n") }
+                case .some(let counter):
+                    for (code, n, _) in splits { emit(counter, "counter", "\(counter){\(labels),\(label)=\"\(code)\"} \(Self.number(n))\n") }
+                    emit(h, "histogram", "\(h)_count{\(labels)} \(Self.number(s.total))\n")
+                case .none:
+                    break
                 }
-                for le in Self.bounds(for: s.byLatency.keys) {
-                    let count = s.byLatency.filter { $0.key <= le }.reduce(0) { $0 + $1.value }
-                    out += "\(family.histogram)_bucket{\(labels),le=\"\(Self.number(le * family.scale))\"} \(Self.number(count))\n"
+                // Buckets: one set, or one per status when the histogram carries it (Traefik).
+                let sets: [(String, Double)] = family.counter == nil
+                    ? splits.map { (",\(label)=\"\($0.0)\"", $0.2) } : [("", 1)]
+                for (extra, fraction) in sets {
+                    for le in Self.bounds(for: s.byLatency.keys) {
+                        let count = s.byLatency.filter { $0.key <= le }.reduce(0) { $0 + $1.value } * fraction
+                        emit(h, "histogram", "\(h)_bucket{\(labels)\(extra),le=\"\(Self.number(le * family.scale))\"} \(Self.number(count))\n")
+                    }
+                    emit(h, "histogram", "\(h)_bucket{\(labels)\(extra),le=\"+Inf\"} \(Self.number(s.total * fraction))\n")
+                    emit(h, "histogram", "\(h)_sum{\(labels)\(extra)} \(Self.number(s.latencySum * family.scale * fraction))\n")
+                    if family.counter == nil {
+                        emit(h, "histogram", "\(h)_count{\(labels)\(extra)} \(Self.number(s.total * fraction))\n")
+                    }
                 }
-                out += "\(family.histogram)_bucket{\(labels),le=\"+Inf\"} \(Self.number(s.total))\n"
-                out += "\(family.histogram)_sum{\(labels)} \(Self.number(s.latencySum * family.scale))\n"
             }
+        }
+        var out = ""
+        for name in order {
+            guard let block = blocks[name] else { continue }
+            let what = block.type == "counter" ? "Requests" : "Request latency"
+            out += "# HELP \(name) \(what) (simulated by the GitCanary Sandbox).\n# TYPE \(name) \(block.type)\n" + block.lines
         }
         return out
     }
