@@ -31,7 +31,7 @@ struct HTTPConnection {
     /// Reads the next request; nil at a clean end of stream before any byte of a new request.
     mutating func readRequest() throws(ParseFailure) -> HTTPServerRequest? {
         guard let head = try readHead() else { return nil }
-        let lines = head.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = Self.lines(head)
         guard let requestLine = lines.first else { throw ParseFailure(status: 400, message: "empty request") }
         let parts = requestLine.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count == 3, parts[2].hasPrefix("HTTP/1.") else {
@@ -61,6 +61,25 @@ struct HTTPConnection {
             request.body = try readExactly(length)
         }
         return request
+    }
+
+    /// The CRLF-separated lines of a request head (empty ones kept), split on bytes: splitting the `String` on
+    /// `"\r\n"` compares grapheme clusters and was a tenth of the Sandbox's time per request.
+    static func lines(_ head: String) -> [String] {
+        let bytes = Array(head.utf8)
+        var out: [String] = []
+        var lineStart = 0, i = 0
+        while i + 1 < bytes.count {
+            if bytes[i] == 13 && bytes[i + 1] == 10 {
+                out.append(String(decoding: bytes[lineStart..<i], as: UTF8.self))
+                i += 2
+                lineStart = i
+            } else {
+                i += 1
+            }
+        }
+        out.append(String(decoding: bytes[lineStart...], as: UTF8.self))
+        return out
     }
 
     private func sendContinue() {

@@ -107,6 +107,7 @@ extension Sandbox {
             }
         }
         if call.verb == "watch" { return lostResponse ? .hang : watch(call) }
+        if call.verb == "list" && !TableView.wanted(call.accept) { return lostResponse ? .hang : list(call) }
         let reading = call.verb == "get" || call.verb == "list"
         let result = state.withLock { s -> Result<(Int, JSONValue), APIError> in
             s.cluster.settle(traffic: !reading)
@@ -124,6 +125,29 @@ extension Sandbox {
         case .failure(let error):
             logger.debug("sandbox request failed", metadata: [
                 "verb": "\(call.verb)", "path": "\(path.resourceWithSubresource)", "code": "\(error.code)", "reason": "\(error.reason)",
+            ])
+            return Self.json(error.code, error.status)
+        }
+    }
+
+    /// LIST as JSON, from each object's bytes kept between its changes (see `Cluster.listBytes`).
+    private func list(_ call: APICall) -> HTTPServerResponse {
+        let result = state.withLock { s -> Result<[UInt8], APIError> in
+            s.cluster.settle(traffic: false)
+            do throws(APIError) {
+                let t = try s.cluster.resolve(call.path)
+                return .success(try s.cluster.listBytes(t, namespace: call.path.namespace, options: try call.listOptions()))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let bytes):
+            logger.debug("sandbox request", metadata: ["verb": "list", "path": "\(call.path.resourceWithSubresource)", "code": "200"])
+            return .json(bytes, status: 200)
+        case .failure(let error):
+            logger.debug("sandbox request failed", metadata: [
+                "verb": "list", "path": "\(call.path.resourceWithSubresource)", "code": "\(error.code)", "reason": "\(error.reason)",
             ])
             return Self.json(error.code, error.status)
         }

@@ -114,4 +114,42 @@ struct SandboxSettleTests {
         let list = try h.request("GET", Self.cmPath).json["items"]?.arrayValue ?? []
         #expect(list.count == 52)   // 50 bystanders, other, shared
     }
+
+    @Test("a LIST serves every object as it is now: written, changed by the clock, collected, in the version asked")
+    func listReflectsEveryChange() throws {
+        let h = try SandboxHarness()
+        defer { h.stop() }
+        let start = Date(timeIntervalSince1970: 1_893_456_000)
+        h.sandbox.setClock(start, freeze: true)
+        func items(_ path: String) throws -> [String: JSONValue] {
+            let list = try h.request("GET", path).json
+            #expect(list["metadata", "resourceVersion"] != nil)
+            var out: [String: JSONValue] = [:]
+            for item in list["items"]?.arrayValue ?? [] { out[item["metadata", "name"]?.stringValue ?? ""] = item }
+            return out
+        }
+        let a = try h.request("POST", Self.cmPath, body: #"{"metadata":{"name":"a"},"data":{"v":"1"}}"#).json
+        _ = try h.request("POST", Self.cmPath, body: JSONWriter.string(
+            ["metadata": ["name": "b", "ownerReferences": [["apiVersion": "v1", "kind": "ConfigMap", "name": "a", "uid": a["metadata", "uid"] ?? ""]]]]))
+        #expect(try items(Self.cmPath)["a"]?["data", "v"] == "1")
+        #expect(try items(Self.cmPath)["a"] == (try h.request("GET", Self.cmPath + "/a").json))
+        _ = try h.request("PATCH", Self.cmPath + "/a", body: #"{"data":{"v":"2"}}"#, contentType: "application/merge-patch+json")
+        #expect(try items(Self.cmPath)["a"]?["data", "v"] == "2")
+        #expect(try items(Self.cmPath)["a"] == (try h.request("GET", Self.cmPath + "/a").json))
+        #expect(try h.request("DELETE", Self.cmPath + "/a").status == 200)
+        #expect(try items(Self.cmPath).keys.sorted() == [])   // b went with its owner
+
+        #expect(try h.request("POST", Self.deployPath, body: Self.deployment("slow", ready: false, deadline: 60)).status == 201)
+        func reason(_ d: JSONValue?) -> String? {
+            d?["status", "conditions"]?.arrayValue?.first { $0["type"] == "Progressing" }?["reason"]?.stringValue
+        }
+        #expect(reason(try items(Self.deployPath)["slow"]) == "ReplicaSetUpdated")
+        h.sandbox.setClock(start.addingTimeInterval(61), freeze: true)
+        #expect(reason(try items(Self.deployPath)["slow"]) == "ProgressDeadlineExceeded")
+        let paged = try h.request("GET", Self.deployPath + "?limit=1").json
+        #expect(paged["items"]?.arrayValue?.count == 1)
+        #expect(paged["kind"] == "DeploymentList")
+        #expect(paged["apiVersion"] == "apps/v1")
+        #expect(try h.request("GET", "/apis/apps/v1/namespaces/default/nothings").status == 404)
+    }
 }

@@ -12,6 +12,8 @@
 #   kubectl apply (take-over) / (no-op)   kubectl apply --server-side --force-conflicts --validate=false -R of the
 #                manifests, twice: the first takes over the fields GitCanary changed, the second changes nothing
 #   git clone / no-op fetch   gitcanary source --revision-only (empty / warm cache) vs git clone --bare / git fetch
+# Also the Sandbox's own CPU time during each command ("srv cpu", from /proc), so that client + server CPU can be
+# compared when the shared machine's load makes wall times noisy.
 # Prints medians, ratios, requests per canary, and checks the issue's targets.
 # Usage: N=1000 M=10 RUNS=3 bench/reconcile/run.sh     (defaults as shown; BIN=path skips the build; PROFILE=1 also
 # runs the last round's no-op run under `perf record` and writes the top functions to PROFILE_OUT;
@@ -52,15 +54,18 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # One Sandbox for the whole benchmark, its clock frozen and stepped by the script (passed to reconcile as --now).
 PORT=$(free_port)
 KC="$WORK/kubeconfig"
-"$BIN" sandbox --port "$PORT" --kubeconfig-out "$KC" >"$WORK/sandbox.log" 2>&1 &
+if [ -n "${SANDBOX_PROFILE:-}" ]; then   # the Sandbox under `perf record` (SIGINT at the end makes perf write its data)
+  perf record -F 499 -g -o "$WORK/sandbox.perf.data" -- "$BIN" sandbox --port "$PORT" --kubeconfig-out "$KC" >"$WORK/sandbox.log" 2>&1 &
+else
+  "$BIN" sandbox --port "$PORT" --kubeconfig-out "$KC" >"$WORK/sandbox.log" 2>&1 &
+fi
 SANDBOX_PID=$!
 API="http://127.0.0.1:$PORT"
-SPERF_PID=""
-if [ -n "${SANDBOX_PROFILE:-}" ]; then
-  perf record -F 499 -g -p "$SANDBOX_PID" -o "$WORK/sandbox.perf.data" >"$WORK/sandbox-perf.log" 2>&1 &
-  SPERF_PID=$!
-fi
 for _ in $(seq 200); do curl -sf "$API/healthz" >/dev/null 2>&1 && [ -s "$KC" ] && break; sleep 0.05; done
+# The Sandbox process itself (perf's child under SANDBOX_PROFILE): its CPU time is measured around each command.
+SANDBOX_PROC=$SANDBOX_PID
+if [ -n "${SANDBOX_PROFILE:-}" ]; then SANDBOX_PROC=$(pgrep -P "$SANDBOX_PID" | head -1); fi
+sandbox_ticks() { awk '{print $14 + $15}' "/proc/$SANDBOX_PROC/stat" 2>/dev/null || echo 0; }
 NOW=1893456000   # 2030-01-01T00:00:00Z
 set_clock() { curl -sf -X POST "$API/sandbox/clock" -d "{\"set\":\"$(date -u -d @"$NOW" +%FT%TZ)\",\"freeze\":true}" >/dev/null; }
 advance() { NOW=$((NOW + $1)); set_clock; }
@@ -89,16 +94,18 @@ measure() {
     set -- "$BIN" reconcile --repo "$URL" --ref main --kubeconfig "$KC" --now "$(date -u -d @"$NOW" +%FT%TZ)" \
       --metrics-server "$API/prometheus" --cache-dir "$WORK/cache" --output json --source-name bench --lease-wait 20
   fi
+  local ticks0; ticks0=$(sandbox_ticks)
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" || status=$?
+  local server_cpu; server_cpu=$(awk -v a="$ticks0" -v b="$(sandbox_ticks)" -v hz="$(getconf CLK_TCK)" 'BEGIN { print (b - a) / hz }')
   curl -sf "$API/sandbox/requests" >"$WORK/requests.json"
-  python3 - "$label" "$round" "$status" 0 "$WORK/time" "$WORK/requests.json" "$WORK/out" >>"$RESULTS" <<'PY'
+  python3 - "$label" "$round" "$status" "$server_cpu" "$WORK/time" "$WORK/requests.json" "$WORK/out" >>"$RESULTS" <<'PY'
 import json, sys
-label, rnd, status, _, tfile, rfile, ofile = sys.argv[1:8]
+label, rnd, status, server_cpu, tfile, rfile, ofile = sys.argv[1:8]
 wall, user, sys_, rss = open(tfile).read().split()[-4:]
 req = json.load(open(rfile))
 nbytes = req.get("bytesReceived", 0) + req.get("bytesSent", 0)
 row = {"label": label, "round": int(rnd), "status": int(status), "wall": float(wall), "cpu": float(user) + float(sys_),
-       "rssMB": int(rss) / 1024, "bytes": int(nbytes), "requests": req}
+       "serverCPU": float(server_cpu), "rssMB": int(rss) / 1024, "bytes": int(nbytes), "requests": req}
 try:
     doc = json.load(open(ofile))
     if isinstance(doc, dict):
@@ -159,8 +166,8 @@ for r in $(seq "$RUNS"); do
     measure "git fetch (no-op)" "$r" git -C "$WORK/bare" fetch -q origin
   fi
 done
-if [ -n "$SPERF_PID" ]; then   # SANDBOX_PROFILE: stop the Sandbox's recording (SIGINT makes perf write its data)
-  kill -INT "$SPERF_PID" 2>/dev/null || true; wait "$SPERF_PID" 2>/dev/null || true
+if [ -n "${SANDBOX_PROFILE:-}" ]; then   # stop the Sandbox and its recording
+  kill -INT "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; SANDBOX_PID=""
   { echo "== Sandbox, self time"; perf report -i "$WORK/sandbox.perf.data" --stdio --no-children --percent-limit 1 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -40
     echo "== Sandbox, inclusive time, by symbol"; perf report -i "$WORK/sandbox.perf.data" --stdio --children --sort symbol --percent-limit 3 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -80
   } >"$SANDBOX_PROFILE" || true
@@ -177,12 +184,12 @@ def med(label, f):
     return statistics.median(v) if v else float("nan")
 verbs = ["get", "list", "create", "update", "patch", "delete"]
 print(f"\nReconcile benchmark: N={n} canaries in M={m} namespaces, median of {runs} rounds, {cores} cores, load average at end {load}")
-print(f"{'measurement':<27} {'wall s':>7} {'cpu s':>7} {'RSS MB':>7} {'req':>6} " + " ".join(f"{v:>6}" for v in verbs) + f" {'writes':>6} {'KiB':>8} {'req/canary':>10}")
+print(f"{'measurement':<27} {'wall s':>7} {'cpu s':>7} {'srv cpu':>7} {'RSS MB':>7} {'req':>6} " + " ".join(f"{v:>6}" for v in verbs) + f" {'writes':>6} {'KiB':>8} {'req/canary':>10}")
 for label in order:
     if not any(r["label"] == label for r in rows): continue
     by = lambda v: med(label, lambda r: r["requests"].get("byVerb", {}).get(v, 0))
     total = med(label, lambda r: r["requests"].get("total", 0))
-    print(f"{label:<27} {med(label, lambda r: r['wall']):>7.2f} {med(label, lambda r: r['cpu']):>7.2f} {med(label, lambda r: r['rssMB']):>7.1f} "
+    print(f"{label:<27} {med(label, lambda r: r['wall']):>7.2f} {med(label, lambda r: r['cpu']):>7.2f} {med(label, lambda r: r.get('serverCPU', 0)):>7.2f} {med(label, lambda r: r['rssMB']):>7.1f} "
           f"{total:>6.0f} " + " ".join(f"{by(v):>6.0f}" for v in verbs) +
           f" {med(label, lambda r: r['requests'].get('mutating', 0)):>6.0f} {med(label, lambda r: r['bytes']) / 1024:>8.0f} {total / n:>10.2f}")
 print("stages of the reconcile runs (medians, s; from the run's own --output json timings):")
@@ -195,6 +202,8 @@ def ratio(a, b, f=lambda r: r["wall"]):
     return x / y if y else float("nan")
 print()
 print(f"ratio wall  noop / kubectl apply (no-op)           = {ratio('noop', 'kubectl apply (no-op)'):.3f}   (target <= 0.1)")
+both = lambda r: r["cpu"] + r.get("serverCPU", 0)
+print(f"ratio cpu   noop / kubectl apply (no-op)           = {ratio('noop', 'kubectl apply (no-op)', both):.3f}   (client + Sandbox CPU: less sensitive to the machine's load)")
 print(f"ratio wall  noop / kubectl apply (take-over)       = {ratio('noop', 'kubectl apply (take-over)'):.3f}")
 print(f"ratio wall  noop / kubectl get                     = {ratio('noop', 'kubectl get'):.3f}")
 print(f"ratio wall  first / kubectl apply (take-over)      = {ratio('first', 'kubectl apply (take-over)'):.3f}")

@@ -16,7 +16,8 @@ GitCanary run leaves them (per canary: ConfigMap, Deployment, HPA, Canary, and o
 and prints requests/s and ms/request for each. The clock is then advanced (+60 s) between passes, as a GitCanary
 run sees it, to include the time-dependent re-evaluation.
 
-Usage: bench/sandbox/run.py BIN [N] [M]      (N=1000 M=10 by default)
+Usage: bench/sandbox/run.py BIN [N] [M]      (N=1000 M=10 by default; PERF_DATA=file records the Sandbox
+under `perf record -g`: then `perf report -i file --no-children`)
 """
 import http.client
 import json
@@ -125,8 +126,10 @@ def main(argv):
     work = tempfile.mkdtemp(prefix="gitcanary-bench-sandbox.")
     port = free_port()
     log = open(os.path.join(work, "sandbox.log"), "w")
-    proc = subprocess.Popen([binary, "sandbox", "--port", str(port), "--kubeconfig-out", os.path.join(work, "kc")],
-                            stdout=log, stderr=log)
+    command = [binary, "sandbox", "--port", str(port), "--kubeconfig-out", os.path.join(work, "kc")]
+    if os.environ.get("PERF_DATA"):   # PERF_DATA=file: record the Sandbox under `perf record -g`
+        command = ["perf", "record", "-F", "499", "-g", "-o", os.environ["PERF_DATA"], "--"] + command
+    proc = subprocess.Popen(command, stdout=log, stderr=log)
     try:
         for _ in range(400):
             try:
@@ -188,8 +191,12 @@ def main(argv):
                       "application/merge-patch+json")
             timed("patch", min(1000, n), patch, results)
     finally:
-        proc.kill()
-        proc.wait()
+        proc.send_signal(2 if os.environ.get("PERF_DATA") else 9)   # SIGINT lets perf write its data
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 if __name__ == "__main__":

@@ -27,6 +27,43 @@ extension Cluster {
 
     /// LIST with selectors and `limit`/`continue` paging (the token names the last key returned).
     func list(_ t: ResourceType, namespace: String?, options: ListOptions) throws(APIError) -> JSONValue {
+        let (items, meta) = try listPage(t, namespace: namespace, options: options)
+        return .object(listHead(t, meta: meta, items: .array(items.map { view($0.1, as: t) })))
+    }
+
+    /// The JSON bytes of ``list(_:namespace:options:)``, the same text, built from each object's bytes as
+    /// ``ObjectStore`` keeps them between changes.
+    mutating func listBytes(_ t: ResourceType, namespace: String?, options: ListOptions) throws(APIError) -> [UInt8] {
+        let (items, meta) = try listPage(t, namespace: namespace, options: options)
+        // The list with no items ends in `[]}`: the items' bytes go between the brackets.
+        var out = JSONWriter.bytes(.object(listHead(t, meta: meta, items: .array([]))))
+        out.removeLast(2)
+        for (i, (key, object)) in items.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += objects.encodedBytes(key, groupVersion: t.groupVersion) {
+                var o = object   // as `view(_:as:)`
+                o["apiVersion"] = .string(t.groupVersion)
+                o["kind"] = .string(t.kind)
+                return o
+            }
+        }
+        out += Array("]}".utf8)
+        return out
+    }
+
+    private func listHead(_ t: ResourceType, meta: JSONObject, items: JSONValue) -> JSONObject {
+        var list = JSONObject()
+        list["apiVersion"] = .string(t.groupVersion)
+        list["kind"] = .string("\(t.kind)List")
+        list["metadata"] = .object(meta)
+        list["items"] = items
+        return list
+    }
+
+    /// The objects of one LIST page and the list's metadata.
+    private func listPage(
+        _ t: ResourceType, namespace: String?, options: ListOptions
+    ) throws(APIError) -> ([(StoreKey, JSONValue)], JSONObject) {
         var items = select(t, namespace: namespace, options: options)
         if let token = options.continueToken, !token.isEmpty {
             guard let data = Data(base64Encoded: token), let last = String(data: data, encoding: .utf8) else {
@@ -46,12 +83,7 @@ extension Cluster {
                 meta["remainingItemCount"] = .int(Int64(remaining))
             }
         }
-        var list = JSONObject()
-        list["apiVersion"] = .string(t.groupVersion)
-        list["kind"] = .string("\(t.kind)List")
-        list["metadata"] = .object(meta)
-        list["items"] = .array(items.map { view($0.1, as: t) })
-        return .object(list)
+        return (items, meta)
     }
 
     /// Watch events after `since` for the selected objects; with no resourceVersion, an ADDED event per object.

@@ -13,6 +13,8 @@ struct ObjectStore: Sequence {
     /// Owner uids that lost a dependent (its reference dropped or the dependent removed) since the last
     /// ``takeReleasedOwners()``: a foreground deletion waiting for them may be able to finish.
     private var releasedOwners: [String] = []
+    /// Each object's JSON as last served in a LIST (in one version), dropped when the object changes.
+    private var encoded: [StoreKey: (groupVersion: String, bytes: [UInt8])] = [:]
 
     private static func bucket(_ group: String, _ resource: String) -> String { "\(resource).\(group)" }
 
@@ -21,6 +23,7 @@ struct ObjectStore: Sequence {
         set {
             if let newValue {
                 let old = all.updateValue(newValue, forKey: key)
+                encoded[key] = nil
                 if old == nil { index[Self.bucket(key.group, key.resource), default: []].insert(key) }
                 reindex(key, old: old, new: newValue)
             } else {
@@ -32,6 +35,7 @@ struct ObjectStore: Sequence {
     @discardableResult
     mutating func removeValue(forKey key: StoreKey) -> JSONValue? {
         guard let old = all.removeValue(forKey: key) else { return nil }
+        encoded[key] = nil
         index[Self.bucket(key.group, key.resource)]?.remove(key)
         reindex(key, old: old, new: nil)
         return old
@@ -39,6 +43,15 @@ struct ObjectStore: Sequence {
 
     /// The keys of one resource (any namespace).
     func keys(group: String, resource: String) -> Set<StoreKey> { index[Self.bucket(group, resource)] ?? [] }
+
+    /// The JSON bytes of `view` (the stored object as served in `groupVersion`), encoded once per change of the
+    /// object: a LIST of unchanged objects copies bytes instead of encoding every object again.
+    mutating func encodedBytes(_ key: StoreKey, groupVersion: String, view: () -> JSONValue) -> [UInt8] {
+        if let e = encoded[key], e.groupVersion == groupVersion { return e.bytes }
+        let bytes = JSONWriter.bytes(view())
+        if all[key] != nil { encoded[key] = (groupVersion, bytes) }
+        return bytes
+    }
 
     /// The key of the stored object with this uid.
     func key(uid: String) -> StoreKey? { byUID[uid] }
