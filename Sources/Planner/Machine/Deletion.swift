@@ -42,7 +42,7 @@ struct Deletion {
             }
             if let router = ctx.router {
                 let routeCtx = RouteContext(canary: canary, cookies: SessionCookies(status: b.status),
-                                            settings: ctx.settings, observed: ctx.input.observed)
+                                            settings: ctx.settings, input: ctx.input)
                 b.plan.writes += router.finalize(routeCtx, observed: { ctx.observed($0, $1) })
             }
             b.decide("terminating: reverting \(ctx.targetID); the finalizer goes once it is ready")

@@ -147,7 +147,7 @@ struct Tick {
     func assertRoutes(_ ctx: CanaryContext, router: any Router) -> String? {
         let routes = b.observedRoutes
         let routeContext = RouteContext(canary: canary, cookies: SessionCookies(status: b.status),
-                                        settings: ctx.settings, observed: ctx.input.observed)
+                                        settings: ctx.settings, input: ctx.input)
         switch router.desiredObjects(routeContext, routes: routes) {
         case .success(let objects):
             for o in objects { b.ensure(o, "routes at the status's weights \(routes)") }

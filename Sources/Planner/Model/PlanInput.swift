@@ -6,7 +6,9 @@ public struct PlanInput: Sendable {
     /// The Canary as observed in the cluster (spec synced from Git, status and resourceVersion as read).
     public var canary: Canary
     /// The objects the canary depends on, as observed (target, primary, services, autoscalers, configs, routes).
-    public var observed: [ObjectRef: JSONValue]
+    public var observed: [ObjectRef: JSONValue] { didSet { index = ObservedIndex(observed) } }
+    /// ``observed`` by kind, namespace and name.
+    private(set) var index: ObservedIndex
     /// The analysis clock of this run.
     public var now: Date
     /// The Git revision of this run.
@@ -24,6 +26,7 @@ public struct PlanInput: Sendable {
                 settings: PlannerSettings = PlannerSettings(), random: RandomValues) {
         self.canary = canary
         self.observed = observed
+        self.index = ObservedIndex(observed)
         self.now = now
         self.revision = revision
         self.settings = settings
@@ -40,8 +43,7 @@ public struct PlanInput: Sendable {
 
     /// The observed object of a kind and name in the canary's namespace, whatever its apiVersion.
     public func object(kind: String, name: String) -> JSONValue? {
-        let ns = canary.namespace
-        return observed.first { $0.key.kind == kind && $0.key.name == name && $0.key.namespace == ns }?.value
+        index.object(kind: kind, namespace: canary.namespace, name: name)
     }
 }
 

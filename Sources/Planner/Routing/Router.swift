@@ -39,7 +39,8 @@ public struct RouteContext: Sendable {
     /// Controller settings (ingress annotation prefix, ingress class, ...).
     public var settings: PlannerSettings
     /// The observed objects, for routers that copy or adopt existing objects (ingresses, upstreams, ...).
-    public var observed: [ObjectRef: JSONValue]
+    public var observed: [ObjectRef: JSONValue] { didSet { index = ObservedIndex(observed) } }
+    private var index: ObservedIndex
     /// Creates a context.
     public init(canary: Canary, cookies: SessionCookies, settings: PlannerSettings = PlannerSettings(),
                 observed: [ObjectRef: JSONValue] = [:]) {
@@ -47,10 +48,19 @@ public struct RouteContext: Sendable {
         self.cookies = cookies
         self.settings = settings
         self.observed = observed
+        self.index = ObservedIndex(observed)
+    }
+    /// A context over a plan input's observed objects, reusing its index.
+    init(canary: Canary, cookies: SessionCookies, settings: PlannerSettings, input: PlanInput) {
+        self.canary = canary
+        self.cookies = cookies
+        self.settings = settings
+        self.observed = input.observed
+        self.index = input.index
     }
     /// The observed object of a kind and name in the canary's namespace.
     public func object(kind: String, name: String) -> JSONValue? {
-        observed.first { $0.key.kind == kind && $0.key.name == name && $0.key.namespace == canary.namespace }?.value
+        index.object(kind: kind, namespace: canary.namespace, name: name)
     }
 }
 
