@@ -18,7 +18,6 @@ struct Tick {
     static let gatedPhases: Set<CanaryPhase> = [.progressing, .waitingPromotion, .promoting, .finalising]
 
     func run() async {
-        let phase = b.phase
         if canary.metadata.deletionTimestamp != nil {
             await Deletion(tick: self).run()
             return

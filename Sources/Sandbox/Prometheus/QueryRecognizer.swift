@@ -118,8 +118,8 @@ enum QueryRecognizer {
     static func measure(skeleton: String, selectors: [Selector]) -> Measure? {
         let names = selectors.map(\.metric)
         switch skeleton {
-        case "sum(rate(#))/sum(rate(#))*100", "100-sum(rate(#))/sum(rate(#))*100"
-        where names.count == 2 && names[0] == names[1]:
+        case "sum(rate(#))/sum(rate(#))*100" where names.count == 2 && names[0] == names[1],
+            "100-sum(rate(#))/sum(rate(#))*100" where names.count == 2 && names[0] == names[1]:
             return .ratio(numerator: selectors[0].statusFilter, denominator: selectors[1].statusFilter,
                           complement: skeleton.hasPrefix("100-"))
         case "histogram_quantile(0.99,sum(rate(#))by(le))" where names.count == 1:
