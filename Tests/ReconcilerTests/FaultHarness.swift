@@ -136,7 +136,7 @@ final class FaultHarness: @unchecked Sendable {
         case .killAfter(let k):
             harness.sandbox.inject(FaultRule(verb: "mutating", nth: k + 1, times: 100_000, action: .reset))
         case .random(let rate, let seed):
-            var rng = SplitMix64(seed: seed)
+            var rng = SeededGenerator(seed: seed)
             for n in 1...80 where Double(rng.next() % 10_000) / 10_000 < rate {
                 let (name, action) = FaultMix.actions[Int(rng.next() % UInt64(FaultMix.actions.count))]
                 harness.sandbox.inject(FaultRule(nth: n, action: action))

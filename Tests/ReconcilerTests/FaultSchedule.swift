@@ -1,5 +1,6 @@
 import Foundation
 import Sandbox
+import TestSupport
 
 /// When the scheduler starts the next run, relative to when it is due (one analysis interval after the last run).
 enum RunTiming: String, CaseIterable, Sendable {
@@ -16,9 +17,9 @@ enum RunTiming: String, CaseIterable, Sendable {
 /// A seeded schedule: the timing of each run after the first. About 55 % on time, 15 % late, 15 % doubled and 15 %
 /// skipped.
 struct FaultSchedule: Sendable {
-    private var rng: SplitMix64
+    private var rng: SeededGenerator
 
-    init(seed: UInt64) { rng = SplitMix64(seed: seed ^ 0x5EED_0F_5C4ED) }
+    init(seed: UInt64) { rng = SeededGenerator(seed: seed ^ 0x5EED_0F_5C4ED) }
 
     /// The next run's timing and how far the clock moves before it (seconds; 0 for a doubled run).
     mutating func next(interval: TimeInterval) -> (RunTiming, TimeInterval) {
@@ -78,18 +79,5 @@ struct FaultFigures: Sendable {
             + "late \(timings[.late] ?? 0), doubled \(timings[.doubled] ?? 0), skipped \(timings[.skipped] ?? 0), "
             + "invariant violations \(violations), final-state mismatches \(mismatches); "
             + "\(elapsed.components.seconds) s in plays"
-    }
-}
-
-/// SplitMix64: a small seeded generator, so fault runs replay from their seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Resources
 
 /// Random and truncated bytes into the decoder and validator: findings, never a crash (seeded, reproducible).

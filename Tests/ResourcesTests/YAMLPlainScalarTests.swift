@@ -1,5 +1,6 @@
 import Testing
 import Yams
+import TestSupport
 
 @testable import Resources
 
@@ -100,7 +101,7 @@ import Yams
 
     @Test func longerNumberLikeStringsMatchYams() {
         let alphabet = Array("0123456789_.:+-eEx")
-        var generator = SplitMix(seed: 0x5EED)
+        var generator = SeededGenerator(seed: 0x5EED)
         var mismatches: [String] = []
         for _ in 0..<20_000 {
             let length = Int(generator.next() % 9) + 4
@@ -108,18 +109,5 @@ import Yams
             if YAMLPlainScalar.resolve(text) != yams(text) { mismatches.append(text) }
         }
         #expect(mismatches.isEmpty, "first mismatches: \(mismatches.prefix(20))")
-    }
-}
-
-/// A small deterministic generator (the test must be reproducible).
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
