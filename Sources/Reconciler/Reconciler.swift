@@ -154,17 +154,18 @@ public struct Reconciler: Sendable {
         }
         report.leaseTaken = true
 
-        // 5. Apply: the sync first, then the canaries (planned again, now with the real probe).
+        // 5. Apply: the sync first, then the canaries (planned again, now with the real probe). The first observation
+        // is dropped now (the canaries are observed again below), so that it is not held through the sync's writes
+        // and two copies of the cluster's objects are never held at once.
+        snapshot = ClusterSnapshot()
+        works = []
         t = ContinuousClock.now
         if syncPlan.hasWrites {
             let applier = SyncApplier(client: client, options: SyncApplierOptions(definitionTimeout: options.definitionTimeout), logger: logger)
             report.changeSet = await applier.apply(syncPlan, sync: syncOptions)
         }
         // Observe the canaries again under the Lease: the sync may have changed them, and a run that held the Lease
-        // before this one may have advanced them (its step must not be taken twice). The first observation is
-        // dropped first, so that two copies of the cluster's objects are never held at once.
-        snapshot = ClusterSnapshot()
-        works = []
+        // before this one may have advanced them (its step must not be taken twice).
         do {
             snapshot = try await observer.observe(namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner)
             works = await context.precheck(snapshot)

@@ -8,6 +8,10 @@ public struct JSONParser {
 
     private let bytes: [UInt8]
     private var index = 0
+    /// Object keys longer than a small string (16+ bytes), by a hash of their bytes: a LIST of 500 objects repeats the
+    /// same keys (`creationTimestamp`, `terminationMessagePath`, managed-field keys) thousands of times, and each would
+    /// otherwise be a separate heap string held for the life of the value.
+    private var longKeys: [UInt64: String] = [:]
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -78,7 +82,7 @@ public struct JSONParser {
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key = try parseString()
+            let key = try parseKey()
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after key") }
             index += 1
@@ -106,6 +110,27 @@ public struct JSONParser {
             if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
             throw error("expected ',' or ']' in array")
         }
+    }
+
+    /// An object key: as ``parseString()``, sharing one `String` per distinct long key within this document.
+    private mutating func parseKey() throws(JSONSyntaxError) -> String {
+        let start = index + 1
+        var end = start
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        while end < bytes.count {
+            let b = bytes[end]
+            if b == UInt8(ascii: "\"") { break }
+            // Escapes, control characters and unterminated keys: the general path (and its errors).
+            if b == UInt8(ascii: "\\") || b < 0x20 { return try parseString() }
+            hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+            end += 1
+        }
+        guard end < bytes.count, end - start > 15 else { return try parseString() }
+        index = end + 1
+        if let known = longKeys[hash], known.utf8.elementsEqual(bytes[start..<end]) { return known }
+        let key = String(decoding: bytes[start..<end], as: UTF8.self)
+        longKeys[hash] = key
+        return key
     }
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
