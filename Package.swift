@@ -74,7 +74,9 @@ let package = Package(
         // Test support: fixtures, temp Git repos, process helpers, loopback receivers. Never linked into the product.
         .target(
             name: "TestSupport",
-            dependencies: ["Resources", "HTTPServer", "Sandbox", "KubeAPI", "Planner"],
+            dependencies: [
+                "Resources", "HTTPServer", "Sandbox", "KubeAPI", "Planner", .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["README.md"], swiftSettings: strict),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),

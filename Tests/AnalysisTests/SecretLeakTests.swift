@@ -8,29 +8,6 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// Collects every log line (message and metadata) for leak checks.
-final class CapturedLogs: Sendable {
-    let lines = Mutex<[String]>([])
-    var all: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    struct Handler: LogHandler {
-        let sink: CapturedLogs
-        var logLevel: Logger.Level = .trace
-        var metadata: Logger.Metadata = [:]
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let meta = self.metadata.merging(event.metadata ?? [:]) { $1 }
-            let error = event.error.map { " \($0)" } ?? ""
-            sink.lines.withLock { $0.append("\(event.level) \(event.message) \(meta)\(error)") }
-        }
-    }
-
-    var logger: Logger { Logger(label: "test") { _ in Handler(sink: self) } }
-}
-
 /// A unique token planted in Secrets must never reach a CheckRecord, an alert delivery or a log line, even when
 /// servers echo it back.
 @Suite("Secrets never leak")

@@ -5,30 +5,6 @@ import TestSupport
 
 @testable import GitSource
 
-/// Captures log lines so tests can assert that secrets never appear in them.
-final class CapturedLogs: Sendable {
-    private let lines = Mutex<[String]>([])
-    var all: String { lines.withLock { $0.joined(separator: "\n") } }
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-
-    var logger: Logger {
-        Logger(label: "test") { _ in CapturingHandler(sink: self) }
-    }
-}
-
-struct CapturingHandler: LogHandler {
-    let sink: CapturedLogs
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(event: LogEvent) {
-        sink.append("\(event.level) \(event.message) \(event.metadata ?? [:])")
-    }
-}
-
 /// The manifest tree most tests use: nested directories, a kustomization, a symlink, a binary file, a broken file.
 enum StandardTree {
     static let deployment = """

@@ -15,24 +15,6 @@ struct CredentialsAndProxyTests {
         var all: [HTTPServerRequest] { requests.withLock { $0 } }
     }
 
-    /// Keeps every log line (message and metadata) in memory.
-    struct CapturingLogHandler: LogHandler {
-        let lines: Lines
-        final class Lines: Sendable {
-            let values = Mutex<[String]>([])
-            var all: [String] { values.withLock { $0 } }
-        }
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            lines.values.withLock { $0.append("\(event.level) \(event.message) \(event.metadata ?? [:]) \(metadata)") }
-        }
-    }
-
     private func recordingServer(_ seen: Seen, status: Int = 200) throws -> HTTPServer {
         try HTTPServer { r in
             seen.requests.withLock { $0.append(r) }
@@ -79,8 +61,8 @@ struct CredentialsAndProxyTests {
         let seen = Seen()
         let server = try recordingServer(seen, status: 401)
         defer { server.stop() }
-        let lines = CapturingLogHandler.Lines()
-        let logger = Logger(label: "test") { _ in CapturingLogHandler(lines: lines) }
+        let logs = CapturedLogs()
+        let logger = logs.logger
         let kube = KubeClient(
             configuration: KubeClientConfiguration(server: server.baseURL, credentials: .token(Redacted("top-secret-token")), identity: "user x"),
             http: try CurlHTTPClient(), retry: RetryPolicy(maxAttempts: 2, sleep: { _ in }), logger: logger)
@@ -92,8 +74,8 @@ struct CredentialsAndProxyTests {
             #expect(!"\(error) \(String(reflecting: error))".contains("top-secret-token"))
         }
         #expect(seen.all.first?.header("Authorization") == "Bearer top-secret-token")
-        #expect(!lines.all.isEmpty)
-        #expect(lines.all.allSatisfy { !$0.contains("top-secret-token") && !$0.contains("Authorization") })
+        #expect(!logs.lines.isEmpty)
+        #expect(logs.lines.allSatisfy { !$0.contains("top-secret-token") && !$0.contains("Authorization") })
         #expect(!"\(kube.configuration)".contains("top-secret-token"))
     }
 }

@@ -9,28 +9,6 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// Every log line (message, metadata, error) a library writes, kept in memory for leak checks.
-final class HygieneLogs: Sendable {
-    let lines = Mutex<[String]>([])
-    var all: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    struct Handler: LogHandler {
-        let sink: HygieneLogs
-        var logLevel: Logger.Level = .trace
-        var metadata: Logger.Metadata = [:]
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let meta = metadata.merging(event.metadata ?? [:]) { $1 }
-            sink.lines.withLock { $0.append("\(event.level) \(event.message) \(meta) \(event.source)") }
-        }
-    }
-
-    var logger: Logger { Logger(label: "hygiene") { _ in Handler(sink: self) } }
-}
-
 /// Planted credentials against servers that echo every header back in their error bodies: KubeAPI errors,
 /// GitSource errors and alert deliveries name the server and the failure, never the secret, and neither do the
 /// logs (trace level).
@@ -67,7 +45,7 @@ struct SecretHygieneLibraryTests {
             users: [{name: u, user: {token: "\(token)"}}]
             contexts: [{name: c, context: {cluster: c, user: u}}, {name: broken, context: {cluster: nowhere, user: u}}]
             """)
-        let logs = HygieneLogs()
+        let logs = CapturedLogs()
         let config = try KubeConfigLoader(.init(kubeconfig: path)).load()
         let client = KubeClient(configuration: config, http: try CurlHTTPClient(), retry: RetryPolicy(maxAttempts: 1),
                                 logger: logs.logger)
@@ -97,7 +75,7 @@ struct SecretHygieneLibraryTests {
         defer { echo.stop() }
         let dir = try TemporaryDirectory(prefix: "hygiene-git")
         defer { dir.remove() }
-        let logs = HygieneLogs()
+        let logs = CapturedLogs()
         var texts: [String] = []
         for repository in [echo.baseURL + "/repo.git", echo.baseURL.replacingOccurrences(of: "http://", with: "http://ci:\(password)@") + "/r.git"] {
             do {
@@ -121,7 +99,7 @@ struct SecretHygieneLibraryTests {
         let hookPath = "planted-alert-address-\(id)"
         let echo = try Self.echoServer()
         defer { echo.stop() }
-        let logs = HygieneLogs()
+        let logs = CapturedLogs()
         var texts: [String] = []
         for address in [echo.baseURL + "/hooks/" + hookPath, "http://127.0.0.1:1/hooks/" + hookPath] {
             let objects = ObjectListAnalysisObjects(objects: [
