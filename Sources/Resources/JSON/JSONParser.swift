@@ -6,23 +6,27 @@ public struct JSONParser {
     /// The deepest nesting accepted; deeper input is an error, not a stack overflow.
     public static let maximumDepth = 256
 
-    private let bytes: [UInt8]
+    /// The document (valid for the parse: ``parse(_:)`` holds the array's storage).
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     /// Object keys longer than a small string (16+ bytes), by a hash of their bytes: a LIST of 500 objects repeats the
     /// same keys (`creationTimestamp`, `terminationMessagePath`, managed-field keys) thousands of times, and each would
     /// otherwise be a separate heap string held for the life of the value.
     private var longKeys: [UInt64: String] = [:]
 
-    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Parses one JSON document; trailing non-space content is an error.
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes)
-        parser.skipSpace()
-        let value = try parser.parseValue(depth: 0)
-        parser.skipSpace()
-        if parser.index < bytes.count { throw parser.error("unexpected content after the JSON document") }
-        return value
+        // Over the array's buffer: every access below is checked against `bytes.count` by the parser itself.
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in
+            var parser = JSONParser(buffer)
+            parser.skipSpace()
+            let value = try parser.parseValue(depth: 0)
+            parser.skipSpace()
+            if parser.index < buffer.count { throw parser.error("unexpected content after the JSON document") }
+            return value
+        }
     }
 
     /// Parses JSON text.
