@@ -25,6 +25,31 @@ struct PlanContext: Sendable {
     let syncPlan: SyncPlan
     let observer: CanaryObserver
     let namespaces: [String]?
+    /// The replicas Git declares, by kind, namespace and name (``SyncPlan/gitReplicas`` without the API group, as
+    /// a canary's target is found by kind and name).
+    private let replicasByTarget: [TargetKey: Int64]
+
+    private struct TargetKey: Hashable {
+        var kind: String
+        var namespace: String
+        var name: String
+    }
+
+    init(options: ReconcileOptions, revision: GitRevision, now: Date, syncPlan: SyncPlan, observer: CanaryObserver, namespaces: [String]?) {
+        self.options = options
+        self.revision = revision
+        self.now = now
+        self.syncPlan = syncPlan
+        self.observer = observer
+        self.namespaces = namespaces
+        var byTarget: [TargetKey: Int64] = [:]
+        // Sorted, so that when two groups declare one kind and name the choice is the same every run.
+        for (k, v) in syncPlan.gitReplicas.sorted(by: { $0.key < $1.key }) {
+            let key = TargetKey(kind: k.kind, namespace: k.namespace, name: k.name)
+            if byTarget[key] == nil { byTarget[key] = v }
+        }
+        replicasByTarget = byTarget
+    }
 
     /// Phases in which a canary is "in an analysis" for `--max-progressing`.
     static let activePhases: Set<CanaryPhase> = [.progressing, .waitingPromotion, .promoting, .finalising]
@@ -114,9 +139,7 @@ struct PlanContext: Sendable {
 
     /// The replica count Git declares for the canary's target.
     func gitReplicas(of canary: Canary) -> Int? {
-        syncPlan.gitReplicas.first { k, _ in
-            k.kind == canary.targetKind && k.namespace == canary.namespace && k.name == canary.targetName
-        }.map { Int($0.value) }
+        replicasByTarget[TargetKey(kind: canary.targetKind, namespace: canary.namespace, name: canary.targetName)].map { Int($0) }
     }
 
     /// Fresh random strings for the planner (a flagger-id and two cookies).

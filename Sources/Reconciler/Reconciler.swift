@@ -65,43 +65,35 @@ public struct Reconciler: Sendable {
         let syncOptions = SyncOptions(
             prune: options.prune && set.errors.isEmpty, sourceName: options.sourceName, shard: options.shard,
             inventoryNamespace: options.systemNamespace, defaultNamespace: options.defaultNamespace)
-        let syncPlan: SyncPlan
         let namespaces = canaryNamespaces(options, manifests: set.manifests)
-        // The sync lists the kinds the canaries read without its label selector in the canaries' namespaces, so the
-        // canaries' observation below reuses those LISTs (one LIST per kind and namespace in a run that writes nothing).
-        var prefetched: [SyncScope: [JSONValue]] = [:]
-        do {
-            let input = try await SyncObserver(client: client, concurrency: options.concurrency).observe(
-                desired: set.manifests, options: syncOptions, unlabelledKinds: Self.sharedKinds,
-                unlabelledNamespaces: Set(namespaces ?? []))
-            prefetched = input.unfiltered
-            syncPlan = SyncPlanner().plan(input)
-        } catch {
-            report.errors.append("observe: \(error.description)")
-            finish(&report)
-            return report
-        }
-        report.syncPlan = syncPlan
+        let observer = CanaryObserver(client: client, concurrency: options.concurrency)
+        let observation = await observe(set.manifests, syncOptions: syncOptions, namespaces: namespaces, observer: observer, options: options)
+        // The plan holds what is to be written; the decoded manifests (and their source maps) are not read again.
+        set.manifests = []
         if options.prune && !set.errors.isEmpty {
             report.errors.append("prune skipped: some files could not be decoded, so what left Git is not known")
         }
-        // The plan holds what is to be written; the decoded manifests (and their source maps) are not read again.
-        set.manifests = []
+        // The analysis clock: the API server's (read from its responses above) unless --now is given.
         let now = options.now ?? client.serverClock.now() ?? Date()
         report.now = now
-        let observer = CanaryObserver(client: client, concurrency: options.concurrency)
+        let syncPlan: SyncPlan
         var snapshot: ClusterSnapshot
-        do {
-            snapshot = try await observer.observe(
-                namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner,
-                prefetched: prefetched)
-        } catch {
+        switch observation {
+        case .syncFailed(let error):
+            report.errors.append("observe: \(error.description)")
+            finish(&report)
+            return report
+        case .canariesFailed(let plan, let error):
+            report.syncPlan = plan
             report.errors.append("observe canaries: \(error.description)")
             finish(&report)
             return report
+        case .observed(let plan, let snap):
+            syncPlan = plan
+            snapshot = snap
         }
+        report.syncPlan = syncPlan
         report.timings["observe"] = seconds(since: t)
-        prefetched = [:]  // read by the observation above only
 
         // 3. Plan each canary with a probe that asks nothing: is it due, or drifted? (`plan` plans against the state
         // the sync would leave: what Git declares laid over what is live.)
@@ -218,6 +210,39 @@ public struct Reconciler: Sendable {
 
     /// The namespaces whose canaries this run handles: `nil` (all) with `-A`; the `--namespace` given; else those of
     /// the Canaries declared in Git, or the default namespace when Git declares none.
+    /// What ``observe(_:syncOptions:namespaces:observer:options:)`` found.
+    enum Observation: Sendable {
+        case syncFailed(KubeAPIError)
+        case canariesFailed(SyncPlan, KubeAPIError)
+        case observed(SyncPlan, ClusterSnapshot)
+    }
+
+    /// Observes the cluster for the sync, then plans the sync (pure CPU) while the canaries are observed: both read
+    /// only this run's observation. The sync lists the kinds the canaries read without its label selector in the
+    /// canaries' namespaces, so the canaries' observation reuses those LISTs (one LIST per kind and namespace in a
+    /// run that writes nothing).
+    func observe(
+        _ desired: [Manifest], syncOptions: SyncOptions, namespaces: [String]?, observer: CanaryObserver, options: ReconcileOptions
+    ) async -> Observation {
+        let input: SyncInput
+        do {
+            input = try await SyncObserver(client: environment.client, concurrency: options.concurrency).observe(
+                desired: desired, options: syncOptions, unlabelledKinds: Self.sharedKinds, unlabelledNamespaces: Set(namespaces ?? []))
+        } catch {
+            return .syncFailed(error)
+        }
+        let prefetched = input.unfiltered
+        async let plannedSync = SyncPlanner().plan(input)
+        do {
+            let snapshot = try await observer.observe(
+                namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner,
+                prefetched: prefetched)
+            return .observed(await plannedSync, snapshot)
+        } catch {
+            return .canariesFailed(await plannedSync, error)
+        }
+    }
+
     func canaryNamespaces(_ options: ReconcileOptions, manifests: [Manifest]) -> [String]? {
         if options.allNamespaces { return nil }
         if let ns = options.namespace { return [ns] }
