@@ -16,7 +16,8 @@
 # compared when the shared machine's load makes wall times noisy.
 # Prints medians, ratios, requests per canary, and checks the issue's targets.
 # Usage: N=1000 M=10 RUNS=3 bench/reconcile/run.sh     (defaults as shown; BIN=path skips the build; PROFILE=1 also
-# runs the last round's no-op run under `perf record` and writes the top functions to PROFILE_OUT;
+# runs the last round's no-op run under `perf record` and writes the top functions to PROFILE_OUT, and keeps the
+# recording as PERF_DATA when set; HOLD=file writes the no-op command to file and waits until file is removed;
 # STAGES=first,noop,kubectl-apply measures only those stages (for large N; the default `all` is first, noop,
 # kubectl-get, one-image, all-images, step, kubectl-apply, git); SANDBOX_PROFILE=file records the Sandbox process
 # under `perf record` for the whole benchmark and writes its top functions to that file)
@@ -136,14 +137,21 @@ for r in $(seq "$RUNS"); do
     advance 60; measure settle "$r" reconcile
   done
   advance 60; measure noop "$r" reconcile
+  if [ -n "${HOLD:-}" ] && [ "$r" = "$RUNS" ]; then   # HOLD=file: keep this state for manual no-op runs until file is removed
+    printf '%s reconcile --repo %s --ref main --kubeconfig %s --now %s --metrics-server %s --cache-dir %s --output json --source-name bench --lease-wait 20\n' \
+      "$BIN" "$URL" "$KC" "$(date -u -d @"$NOW" +%FT%TZ)" "$API/prometheus" "$WORK/cache" >"$HOLD"
+    echo "holding: the no-op command is in $HOLD; remove the file to go on" >&2
+    while [ -e "$HOLD" ]; do sleep 1; done
+  fi
   if [ -n "${PROFILE:-}" ] && [ "$r" = "$RUNS" ]; then   # PROFILE=1: the no-op run once more under `perf record`
     # (valgrind 3.19 crashes on the Swift 6.3 release binary: "Valgrind received a signal 11"; perf works).
     measure profile "$r" perf record -F 499 -g -o "$WORK/perf.data" -- "$BIN" reconcile --repo "$URL" --ref main \
       --kubeconfig "$KC" --now "$(date -u -d @"$NOW" +%FT%TZ)" --metrics-server "$API/prometheus" --cache-dir "$WORK/cache" \
       --output json --source-name bench --lease-wait 20
     { echo "== self time"; perf report -i "$WORK/perf.data" --stdio --no-children --percent-limit 1 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -40
-      echo "== inclusive time, by symbol"; perf report -i "$WORK/perf.data" --stdio --children --sort symbol --percent-limit 4 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -80
+      echo "== inclusive time, by symbol"; perf report -i "$WORK/perf.data" --stdio --children --sort symbol --percent-limit 2 -g none 2>/dev/null | grep -v '^[#]' | grep -v '^$' | head -160
     } >"${PROFILE_OUT:-/tmp/gitcanary-noop-profile.txt}" || true
+    if [ -n "${PERF_DATA:-}" ]; then cp "$WORK/perf.data" "$PERF_DATA"; fi
   fi
   if stage kubectl-get; then measure "kubectl get" "$r" kubectl --kubeconfig "$KC" get "$KINDS" -A -o json; fi
   if stage one-image; then
