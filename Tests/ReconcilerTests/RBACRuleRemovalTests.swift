@@ -14,7 +14,7 @@ struct RBACRuleRemovalTests {
     static let cases: [String: String] = [
         "gitcanary-engine flagger.app canaries": "demo-istio",
         "gitcanary-engine flagger.app canaries/status": "demo-istio",
-        "gitcanary-engine flagger.app metrictemplates,alertproviders": "demo-istio",
+        "gitcanary-engine flagger.app metrictemplates,alertproviders": "podinfo-istio",
         "gitcanary-engine apps deployments,daemonsets": "demo-istio",
         "gitcanary-engine core services": "demo-istio",
         "gitcanary-engine core configmaps,secrets": "demo-istio",
