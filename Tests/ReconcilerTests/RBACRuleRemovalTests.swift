@@ -26,7 +26,7 @@ struct RBACRuleRemovalTests {
         "gitcanary-engine split.smi-spec.io trafficsplits": "linkerd",
         "gitcanary-engine appmesh.k8s.aws virtualnodes,virtualrouters,virtualservices": "appmesh",
         "gitcanary-engine projectcontour.io httpproxies": "contour",
-        "gitcanary-engine gloo.solo.io upstreams": "gloo",
+        "gitcanary-engine gloo.solo.io upstreams": "gloo-upstream",
         "gitcanary-engine gateway.solo.io routetables": "gloo",
         "gitcanary-engine traefik.io,traefik.containo.us traefikservices": "traefik",
         "gitcanary-engine kuma.io trafficroutes": "kuma",
@@ -37,8 +37,36 @@ struct RBACRuleRemovalTests {
         "gitcanary-run coordination.k8s.io leases": "demo-istio",
         "gitcanary-sync-defaults core namespaces": "demo-istio",
         "gitcanary-sync-defaults flagger.app metrictemplates,alertproviders": "podinfo-istio",
-        "gitcanary-sync-defaults core serviceaccounts": "serviceaccount",
+        "gitcanary-sync-defaults core serviceaccounts": "extras",
     ]
+
+    /// The `--prune` story that deletes an object of each rule granting delete (the verb-removal case of `delete`).
+    static let deleteStories: [String: String] = [
+        "gitcanary-engine flagger.app canaries": "prune:demo-istio",
+        "gitcanary-engine apps deployments,daemonsets": "prune:demo-istio",
+        "gitcanary-engine core services": "prune:extras",
+        "gitcanary-engine core configmaps,secrets": "prune:podinfo-istio",
+        "gitcanary-engine autoscaling horizontalpodautoscalers": "prune:podinfo-istio",
+        "gitcanary-engine keda.sh scaledobjects": "prune:keda",
+        "gitcanary-engine networking.k8s.io ingresses": "prune:nginx",
+        "gitcanary-engine apisix.apache.org apisixroutes": "prune:apisix",
+        "gitcanary-engine serving.knative.dev services": "prune:knative",
+        "gitcanary-sync-defaults flagger.app metrictemplates,alertproviders": "prune:podinfo-istio",
+        "gitcanary-sync-defaults core serviceaccounts": "prune:extras",
+    ]
+
+    /// One verb of a rule with several.
+    struct VerbRemoval: Sendable, CustomTestStringConvertible {
+        var rule: RBACRule
+        var verb: String
+        var story: String? { verb == "delete" ? RBACRuleRemovalTests.deleteStories[rule.id] : RBACRuleRemovalTests.cases[rule.id] }
+        var testDescription: String { "\(rule.id) without \(verb)" }
+    }
+
+    /// Every verb of every rule that has more than one (a rule with one verb is covered by ``removed(_:)``).
+    static let verbRemovals: [VerbRemoval] = RBACRule.allOrEmpty.filter { $0.verbs.count > 1 }.flatMap { rule in
+        rule.verbs.map { VerbRemoval(rule: rule, verb: $0) }
+    }
 
     @Test("every rule of the two files has a removal case, on a story that exists")
     func everyRuleHasARemovalCase() throws {
@@ -50,6 +78,11 @@ struct RBACRuleRemovalTests {
             cases without a rule: \(Set(Self.cases.keys).subtracting(rules.map(\.id)).sorted())
             """)
         #expect(Set(Self.cases.values).isSubset(of: RBACStory.stories))
+        // Every verb too: `delete` needs a prune story, and a prune story only for a rule that grants delete.
+        let deleting = Set(rules.filter { $0.verbs.contains("delete") }.map(\.id))
+        #expect(deleting == Set(Self.deleteStories.keys), "rules granting delete: \(deleting.sorted())")
+        #expect(Set(Self.deleteStories.values.map { String($0.dropFirst("prune:".count)) }).isSubset(of: RBACStory.stories))
+        #expect(Self.verbRemovals.count == rules.filter { $0.verbs.count > 1 }.map(\.verbs.count).reduce(0, +))
         #expect(rules.map(\.file).contains("sync-rbac.yaml") && rules.map(\.file).contains("rbac.yaml"))
     }
 
@@ -62,6 +95,16 @@ struct RBACRuleRemovalTests {
         #expect(s.messages.isEmpty, "\(story): \(s.messages)")
     }
 
+    @Test("with --prune, the story's objects leave Git and are deleted as the service account",
+          arguments: Set(deleteStories.values).sorted())
+    func pruned(_ story: String) async throws {
+        let s = try await RBACStory(story)
+        defer { s.stop() }
+        let done = try await s.play(maxRuns: 8) { $0.hasReleased && $0.pruned > 0 || !$0.messages.isEmpty }
+        #expect(done && s.pruned > 0, "\(story): \(s.pruned) objects pruned after \(s.runs) runs")
+        #expect(s.messages.isEmpty, "\(story): \(s.messages)")
+    }
+
     @Test("without the rule, a run fails with the 403 naming the permission", arguments: RBACRule.allOrEmpty)
     func removed(_ rule: RBACRule) async throws {
         let story = try #require(Self.cases[rule.id], "no removal case for \(rule.id)")
@@ -70,5 +113,16 @@ struct RBACRuleRemovalTests {
         let denied = try await s.play(maxRuns: 5) { $0.messages.contains(where: rule.isDenial) }
         #expect(denied, "\(rule.id) removed: \(story) ran \(s.runs) runs, phase \(s.phase?.rawValue ?? "-"), with no 403 naming it: \(s.messages)")
         #expect(s.phase != .succeeded)
+    }
+
+    @Test("without one verb of a rule, a run fails with the 403 naming that verb", arguments: verbRemovals)
+    func removedVerb(_ removal: VerbRemoval) async throws {
+        let story = try #require(removal.story, "no story for \(removal.testDescription)")
+        let s = try await RBACStory(story, without: removal.rule, verb: removal.verb)
+        defer { s.stop() }
+        var verbOnly = removal.rule
+        verbOnly.verbs = [removal.verb]
+        let denied = try await s.play(maxRuns: 6) { $0.messages.contains(where: verbOnly.isDenial) }
+        #expect(denied, "\(removal.testDescription): \(story) ran \(s.runs) runs, phase \(s.phase?.rawValue ?? "-"), with no 403 naming it: \(s.messages)")
     }
 }

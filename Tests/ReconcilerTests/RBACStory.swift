@@ -1,4 +1,5 @@
 import Foundation
+import GitSource
 import KubeAPI
 import Logging
 import Reconciler
@@ -12,14 +13,27 @@ import Testing
 /// A story of `gitcanary demo` (an example of examples/, or a variant of one) played as deploy/cronjob's service
 /// account (`gitcanary-system/gitcanary`) on an RBAC-mode Sandbox. The cluster admin installs what the service
 /// account may not: the CRDs (Flagger's, the example's, the variant's) and deploy/cronjob's namespace.yaml,
-/// rbac.yaml and sync-rbac.yaml — optionally without one rule. Git holds the rest of the example.
+/// rbac.yaml and sync-rbac.yaml — optionally without one rule, or without one verb of a rule. Git holds the rest of
+/// the example. The story: v1 initialized, then v2 (a new image) released; a `prune:` story runs with `--prune` and,
+/// once v1 is initialized, removes every file but the namespace from Git instead.
 final class RBACStory: @unchecked Sendable {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = root.path + "/Tests/ReconcilerTests/Fixtures/crds/"
 
     /// The stories: every example, plus `keda` (podinfo-istio autoscaled by a KEDA ScaledObject instead of its
-    /// HPA) and `serviceaccount` (demo-istio with a ServiceAccount in Git).
-    static let stories = DemoWorld.examples + ["keda", "serviceaccount"]
+    /// HPA), `extras` (demo-istio with a ServiceAccount, a Service and a Secret in Git) and `gloo-upstream` (gloo
+    /// with `spec.upstreamRef` naming an Upstream in Git).
+    static let stories = DemoWorld.examples + ["keda", "extras", "gloo-upstream"]
+
+    /// The example a story starts from.
+    static func example(of story: String) -> String {
+        switch story {
+        case "keda": "podinfo-istio"
+        case "extras": "demo-istio"
+        case "gloo-upstream": "gloo"
+        default: story
+        }
+    }
 
     let story: String
     let harness: SandboxHarness
@@ -29,21 +43,26 @@ final class RBACStory: @unchecked Sendable {
     /// warnings (failed effects such as Events).
     private(set) var messages: [String] = []
     private(set) var runs = 0
+    /// Objects the sync's prune deleted.
+    private(set) var pruned = 0
     private(set) var phase: CanaryPhase?
     private var released = false
+    /// `prune:<story>`: runs with `--prune`; the release removes the example's objects from Git.
+    let prune: Bool
 
-    init(_ story: String, without removed: RBACRule? = nil) async throws {
-        self.story = story
+    /// `removed`: the rule left out of the RBAC installed; with `verb`, only that verb of it.
+    init(_ name: String, without removed: RBACRule? = nil, verb: String? = nil) async throws {
+        prune = name.hasPrefix("prune:")
+        story = prune ? String(name.dropFirst("prune:".count)) : name
         harness = try SandboxHarness(rbac: true)
         do {
             harness.sandbox.setClock(Date(timeIntervalSince1970: 1_900_000_020), freeze: true)
             let logger = Logger(label: "rbac", factory: { _ in SwiftLogNoOpLogHandler() })
-            let example = story == "keda" ? "podinfo-istio" : story == "serviceaccount" ? "demo-istio" : story
-            world = try DemoWorld.make(project: Self.root.path, example: example, sandbox: harness.sandbox, logger: logger)
+            world = try DemoWorld.make(project: Self.root.path, example: Self.example(of: story), sandbox: harness.sandbox, logger: logger)
             let credentials: KubeCredentials = harness.sandbox.adminToken.map { .token(Redacted($0)) } ?? .none
             admin = KubeClient(
                 configuration: KubeClientConfiguration(server: harness.sandbox.apiURL, credentials: credentials), http: try CurlHTTPClient())
-            try await install(without: removed)
+            try await install(without: removed, verb: verb)
         } catch {
             harness.stop()
             throw error
@@ -57,7 +76,7 @@ final class RBACStory: @unchecked Sendable {
 
     /// Moves the CRDs out of the repository into the cluster (as the admin), adds the story's changes, installs
     /// deploy/cronjob's RBAC (without `removed`) and points the world's kubeconfig at a service-account token.
-    private func install(without removed: RBACRule?) async throws {
+    private func install(without removed: RBACRule?, verb: String?) async throws {
         let fm = FileManager.default
         var adminFiles: [String] = []
         for dir in ["crds-flagger", "crds", "crds-istio"] where fm.fileExists(atPath: world.repo + "/" + dir) {
@@ -77,8 +96,19 @@ final class RBACStory: @unchecked Sendable {
             for m in try ManifestDecoder().decode(yaml: text, file: "admin.yaml") where m.kind != "Kustomization" {
                 var object = m.object
                 if let removed, m.kind == removed.kind, m.name == removed.name, let rules = object["rules"]?.arrayValue {
-                    let kept = rules.filter { !removed.matches($0) }
-                    removedCount += rules.count - kept.count
+                    var kept: [JSONValue] = []
+                    for rule in rules {
+                        guard removed.matches(rule) else {
+                            kept.append(rule)
+                            continue
+                        }
+                        removedCount += 1
+                        if let verb {
+                            var r = rule
+                            r["verbs"] = .array(removed.verbs.filter { $0 != verb }.map(JSONValue.string))
+                            kept.append(r)
+                        }
+                    }
                     object["rules"] = .array(kept)
                 }
                 let mapping = try await admin.mapping(apiVersion: m.apiVersion, kind: m.kind)
@@ -98,18 +128,64 @@ final class RBACStory: @unchecked Sendable {
             adminFiles.append(try String(contentsOfFile: Self.fixtures + "keda-scaledobject-crd.yaml", encoding: .utf8))
             try FileManager.default.removeItem(atPath: repo + "/hpa.yaml")
             try Self.scaledObject.write(toFile: repo + "/scaledobject.yaml", atomically: true, encoding: .utf8)
-            let canary = try String(contentsOfFile: repo + "/canary.yaml", encoding: .utf8)
-            let hpa = "apiVersion: autoscaling/v2\n    kind: HorizontalPodAutoscaler\n    name: podinfo"
-            guard canary.contains(hpa) else { throw TestSupportError("podinfo-istio's canary has no HPA autoscalerRef") }
-            try canary.replacingOccurrences(of: hpa, with: "apiVersion: keda.sh/v1alpha1\n    kind: ScaledObject\n    name: podinfo")
-                .write(toFile: repo + "/canary.yaml", atomically: true, encoding: .utf8)
-        case "serviceaccount":
-            try "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: podinfo\n  namespace: demo\n"
-                .write(toFile: repo + "/serviceaccount.yaml", atomically: true, encoding: .utf8)
+            try Self.edit(repo + "/canary.yaml", "apiVersion: autoscaling/v2\n    kind: HorizontalPodAutoscaler\n    name: podinfo",
+                          "apiVersion: keda.sh/v1alpha1\n    kind: ScaledObject\n    name: podinfo")
+        case "extras":
+            try Self.extras.write(toFile: repo + "/extras.yaml", atomically: true, encoding: .utf8)
+        case "gloo-upstream":
+            try Self.upstream.write(toFile: repo + "/upstream.yaml", atomically: true, encoding: .utf8)
+            try Self.edit(repo + "/canary.yaml", "  provider: gloo\n", "  provider: gloo\n  upstreamRef:\n    apiVersion: gloo.solo.io/v1\n    kind: Upstream\n    name: podinfo-upstream\n")
         default:
             break
         }
     }
+
+    /// Replaces `old` (which must be there) by `new` in a file.
+    static func edit(_ path: String, _ old: String, _ new: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        guard text.contains(old) else { throw TestSupportError("\(path) does not hold \(old)") }
+        try text.replacingOccurrences(of: old, with: new).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    static let upstream = """
+        apiVersion: gloo.solo.io/v1
+        kind: Upstream
+        metadata:
+          name: podinfo-upstream
+          namespace: demo-gloo
+        spec:
+          connectionConfig:
+            maxRequestsPerConnection: 10
+
+        """
+
+    static let extras = """
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata:
+          name: podinfo
+          namespace: demo
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: extra
+          namespace: demo
+        spec:
+          selector:
+            app: extra
+          ports:
+            - port: 80
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: extra
+          namespace: demo
+        stringData:
+          greeting: hello
+
+        """
 
     static let scaledObject = """
         apiVersion: keda.sh/v1alpha1
@@ -134,11 +210,12 @@ final class RBACStory: @unchecked Sendable {
     /// One reconcile run as the service account; records its problems and steps the clock one minute.
     @discardableResult
     func run() async throws -> RunReport {
-        let report = try await world.run()
+        let report = try await reconcile()
         runs += 1
         messages += report.errors
         if let cs = report.changeSet {
             messages += cs.entries.filter { $0.action == .failed }.map(\.description)
+            pruned += cs.entries.filter { $0.action == .deleted }.count
             if let e = cs.inventoryError { messages.append(e) }
         }
         for c in report.canaries {
@@ -150,13 +227,39 @@ final class RBACStory: @unchecked Sendable {
         return report
     }
 
-    /// Commits v2 (a new image) once the canary is initialized.
+    /// `DemoWorld.run` with `--prune` for a `prune:` story.
+    private func reconcile() async throws -> RunReport {
+        let config = try KubeConfigLoader(.init(kubeconfig: world.kubeconfig, environment: [:], homeDirectory: world.directory)).load()
+        let http = try CurlHTTPClient()
+        let client = KubeClient(configuration: config, http: http, logger: world.logger)
+        let source = try GitSource(repository: world.repo, ref: "main", cacheDirectory: world.directory + "/cache")
+        var options = ReconcileOptions(
+            mode: .reconcile, defaultNamespace: "default", prune: prune, sourceName: "demo", now: harness.sandbox.now,
+            leaseWait: .seconds(5), identity: "gitcanary-rbac")
+        options.analysis.metricsServer = world.metricsServer
+        options.definitionTimeout = .seconds(10)
+        return await Reconciler(environment: ReconcileEnvironment(source: source, client: client, http: http, logger: world.logger))
+            .run(options)
+    }
+
+    /// Once the canary is initialized, commits v2 (a new image), or for a `prune:` story removes every file but
+    /// the namespace from Git.
     func releaseIfInitialized() throws {
         guard !released, phase == .initialized else { return }
-        let file = try world.targetFile(containing: DemoPlay.images[0])
-        try world.change(file, [(DemoPlay.images[0], DemoPlay.images[1])], message: "v2")
         released = true
+        guard prune else {
+            let file = try world.targetFile(containing: DemoPlay.images[0])
+            try world.change(file, [(DemoPlay.images[0], DemoPlay.images[1])], message: "v2")
+            return
+        }
+        for file in try FileManager.default.contentsOfDirectory(atPath: world.repo) where file.hasSuffix(".yaml") && file != "namespace.yaml" {
+            try FileManager.default.removeItem(atPath: world.repo + "/" + file)
+        }
+        try DemoWorld.commit(world.repo, "v2: everything but the namespace removed")
     }
+
+    /// Whether the story has released (v2 committed, or the objects removed from Git).
+    var hasReleased: Bool { released }
 
     /// Runs (releasing v2 once initialized) until `done` holds, at most `maxRuns` runs; returns whether it held.
     func play(maxRuns: Int, until done: (RBACStory) -> Bool) async throws -> Bool {
