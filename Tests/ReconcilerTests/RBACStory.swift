@@ -5,6 +5,7 @@ import Logging
 import Reconciler
 import Resources
 import Sandbox
+import Synchronization
 import TestSupport
 import Testing
 
@@ -78,22 +79,23 @@ final class RBACStory: @unchecked Sendable {
     /// deploy/cronjob's RBAC (without `removed`) and points the world's kubeconfig at a service-account token.
     private func install(without removed: RBACRule?, verb: String?) async throws {
         let fm = FileManager.default
+        // The CRDs DemoWorld copied into the repository are installed from their sources instead (decoded once).
+        let example = Self.root.path + "/examples/" + Self.example(of: story)
+        var crdDirectories = [Self.root.path + "/deploy/crds", example + "/crds"]
+        if fm.fileExists(atPath: world.repo + "/crds-istio") { crdDirectories.append(Self.root.path + "/examples/demo-istio/crds") }
         var adminFiles: [String] = []
+        for dir in crdDirectories where fm.fileExists(atPath: dir) {
+            adminFiles += try fm.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted().map { dir + "/" + $0 }
+        }
         for dir in ["crds-flagger", "crds", "crds-istio"] where fm.fileExists(atPath: world.repo + "/" + dir) {
-            let text = try fm.contentsOfDirectory(atPath: world.repo + "/" + dir).sorted().map {
-                try String(contentsOfFile: world.repo + "/" + dir + "/" + $0, encoding: .utf8)
-            }
-            adminFiles += text
             try fm.removeItem(atPath: world.repo + "/" + dir)
         }
         try storyChanges(&adminFiles)
         try DemoWorld.commit(world.repo, "v1 without CRDs")
-        for file in ["namespace.yaml", "rbac.yaml", "sync-rbac.yaml"] {
-            adminFiles.append(try String(contentsOfFile: Self.root.path + "/deploy/cronjob/" + file, encoding: .utf8))
-        }
+        adminFiles += ["namespace.yaml", "rbac.yaml", "sync-rbac.yaml"].map { Self.root.path + "/deploy/cronjob/" + $0 }
         var removedCount = 0
-        for text in adminFiles {
-            for m in try ManifestDecoder().decode(yaml: text, file: "admin.yaml") where m.kind != "Kustomization" {
+        for file in adminFiles {
+            for m in try Self.decoded(file) where m.kind != "Kustomization" {
                 var object = m.object
                 if let removed, m.kind == removed.kind, m.name == removed.name, let rules = object["rules"]?.arrayValue {
                     var kept: [JSONValue] = []
@@ -120,12 +122,22 @@ final class RBACStory: @unchecked Sendable {
         try Data(harness.sandbox.kubeconfig(bearerToken: token).utf8).write(to: URL(fileURLWithPath: world.kubeconfig))
     }
 
+    /// The admin's files (paths) decoded once per test process (some CRD files are large, every case installs them).
+    private static let decodedFiles = Mutex<[String: [Manifest]]>([:])
+
+    static func decoded(_ path: String) throws -> [Manifest] {
+        if let cached = decodedFiles.withLock({ $0[path] }) { return cached }
+        let manifests = try ManifestDecoder().decode(yaml: try String(contentsOfFile: path, encoding: .utf8), file: path)
+        decodedFiles.withLock { $0[path] = manifests }
+        return manifests
+    }
+
     /// The variants' changes to the example (CRDs they need go to `adminFiles`).
     private func storyChanges(_ adminFiles: inout [String]) throws {
         let repo = world.repo
         switch story {
         case "keda":
-            adminFiles.append(try String(contentsOfFile: Self.fixtures + "keda-scaledobject-crd.yaml", encoding: .utf8))
+            adminFiles.append(Self.fixtures + "keda-scaledobject-crd.yaml")
             try FileManager.default.removeItem(atPath: repo + "/hpa.yaml")
             try Self.scaledObject.write(toFile: repo + "/scaledobject.yaml", atomically: true, encoding: .utf8)
             try Self.edit(repo + "/canary.yaml", "apiVersion: autoscaling/v2\n    kind: HorizontalPodAutoscaler\n    name: podinfo",
