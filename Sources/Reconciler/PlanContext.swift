@@ -34,6 +34,8 @@ struct PlanContext: Sendable {
         var works: [CanaryWork] = []
         var byNamespace: [String: [ObjectRef: JSONValue]] = [:]
         for (k, v) in snap.objects { byNamespace[k.namespace, default: [:]][Manifest(object: v).ref] = v }
+        // One index per namespace, shared by its canaries (an index per canary would make planning quadratic).
+        var indexes: [String: ObservedIndex] = [:]
         for (json, decoded) in zip(snap.canaries, snap.decodedCanaries) {
             let m = Manifest(object: json)
             var outcome = CanaryOutcome(ref: m.ref)
@@ -56,8 +58,11 @@ struct PlanContext: Sendable {
                 works.append(work)
                 continue
             }
+            let observed = byNamespace[canary.namespace] ?? [:]
+            let index = indexes[canary.namespace] ?? ObservedIndex(observed)
+            indexes[canary.namespace] = index
             var input = PlanInput(
-                canary: canary, observed: byNamespace[canary.namespace] ?? [:], now: now, revision: revision,
+                canary: canary, observed: observed, index: index, now: now, revision: revision,
                 settings: options.planner, random: Self.random())
             input.targetReplicasFromGit = gitReplicas(of: canary)
             work.input = input

@@ -20,7 +20,9 @@ struct ManifestReading {
         do { rootTree = try repo.treeID(ofCommit: commit) } catch {
             throw GitSourceError(.cache, "commit \(revision.shortCommit) is not in the cache of \(source.repository); fetch first", gitFailure: error.description)
         }
-        var walker = TreeWalker(repository: repo, rootTree: rootTree, revision: revision, source: source, logger: logger)
+        var walker = TreeWalker(
+            repository: repo, rootTree: rootTree, revision: revision, source: source, logger: logger,
+            cache: DecodedCache(cache: cache, readPath: path, logger: logger))
         defer { walker.cleanUp() }
         let entry: TreeWalker.Located
         do {
@@ -45,7 +47,13 @@ struct ManifestReading {
         case .other(let entry):
             throw GitSourceError(.pathNotFound, "path '\(path)' at commit \(revision.shortCommit) is a \(entry.isSymlink ? "symlink" : "submodule"); GitCanary does not follow it")
         }
-        return ManifestSet(revision: revision, path: path, manifests: manifests, errors: walker.errors, skipped: walker.skipped)
+        var set = ManifestSet(revision: revision, path: path, manifests: manifests, errors: walker.errors, skipped: walker.skipped)
+        set.filesDecoded = walker.decodedFiles
+        if let decoded = walker.cache {
+            decoded.save(logger: logger)
+            set.filesReused = decoded.reused
+        }
+        return set
     }
 
     /// `./a//b/` → `a/b`; rejects `..` that leaves the repository.

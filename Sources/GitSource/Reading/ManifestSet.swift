@@ -13,6 +13,11 @@ public struct ManifestSet: Sendable {
     public var errors: [ManifestFileError]
     /// Symlinks and submodules under the path, reported and not followed.
     public var skipped: [SkippedEntry]
+    /// Files decoded by this read (files with errors are decoded on every read).
+    public var filesDecoded = 0
+    /// Files whose manifests an earlier read had decoded from the same blob at the same path (the decoded-manifest
+    /// cache beside the repository cache), so not decoded again.
+    public var filesReused = 0
 
     /// Creates a set.
     public init(revision: Revision, path: String, manifests: [Manifest] = [], errors: [ManifestFileError] = [], skipped: [SkippedEntry] = []) {

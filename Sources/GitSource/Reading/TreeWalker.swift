@@ -18,8 +18,13 @@ struct TreeWalker {
     private var seen: Set<String> = []
     /// A checkout of the commit for external kustomize, made on first need.
     private var checkout: String?
+    /// Manifests decoded by earlier reads, by file and blob id.
+    private(set) var cache: DecodedCache?
+    /// Files decoded by this walk (not taken from ``cache``).
+    private(set) var decodedFiles = 0
 
-    init(repository: GitRepository, rootTree: ObjectID, revision: Revision, source: GitSource, logger: Logger) {
+    init(repository: GitRepository, rootTree: ObjectID, revision: Revision, source: GitSource, logger: Logger, cache: DecodedCache? = nil) {
+        self.cache = cache
         self.repository = repository
         self.rootTree = rootTree
         self.revision = revision
@@ -88,9 +93,10 @@ struct TreeWalker {
         return out
     }
 
-    /// Decodes one file; problems become ``errors`` entries.
+    /// Decodes one file (or takes what an earlier read decoded from the same blob); problems become ``errors`` entries.
     mutating func file(_ id: ObjectID, path: String) -> [Manifest] {
         guard seen.insert(path).inserted else { return [] }
+        if let cached = cache?.manifests(file: path, blob: id.hex) { return cached }
         let blob: (bytes: [UInt8], isBinary: Bool)
         do { blob = try repository.blob(id) } catch {
             errors.append(ManifestFileError(location: SourceLocation(file: path), message: "cannot read the file from the cache: \(error)"))
@@ -100,9 +106,11 @@ struct TreeWalker {
             errors.append(ManifestFileError(location: SourceLocation(file: path), message: "binary content; not a YAML or JSON manifest"))
             return []
         }
+        decodedFiles += 1
         do {
             let manifests = try decoder.decode(blob.bytes, file: path)
             var out: [Manifest] = []
+            let errorCount = errors.count
             for m in manifests {
                 if m.apiVersion.isEmpty || m.kind.isEmpty {
                     errors.append(ManifestFileError(location: m.source, message: "document has no \(m.apiVersion.isEmpty ? "apiVersion" : "kind"); not a Kubernetes object"))
@@ -110,6 +118,8 @@ struct TreeWalker {
                     out.append(m)
                 }
             }
+            // Only files without a problem are kept: a broken file is decoded, and reported, on every read.
+            if errors.count == errorCount { cache?.store(out, file: path, blob: id.hex) }
             return out
         } catch {
             errors.append(ManifestFileError(error))

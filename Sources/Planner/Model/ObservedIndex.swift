@@ -4,10 +4,12 @@ import Resources
 /// (target, primary, services, autoscalers, routes) without scanning every observed object each time.
 ///
 /// A run hands each canary the objects of its whole namespace; a linear scan per lookup made planning grow with
-/// the square of the canaries per namespace (15 % of a no-op run's CPU at 1,000 canaries). When two apiVersions of
+/// the square of the canaries per namespace (15 % of a no-op run's CPU at 1,000 canaries), and so did building an
+/// index per canary: a run builds one per namespace and hands it to every canary there
+/// (``PlanInput/init(canary:observed:index:now:revision:settings:random:)``). When two apiVersions of
 /// one kind, namespace and name are observed, the one Kubernetes ranks higher wins (GA over beta over alpha, then
 /// the higher number), so the choice is deterministic.
-struct ObservedIndex: Sendable {
+public struct ObservedIndex: Sendable {
     private struct Key: Hashable, Sendable {
         var kind: String
         var namespace: String
@@ -17,10 +19,10 @@ struct ObservedIndex: Sendable {
     private var entries: [Key: (apiVersion: String, object: JSONValue)] = [:]
 
     /// An empty index.
-    init() {}
+    public init() {}
 
     /// Indexes `observed`.
-    init(_ observed: [ObjectRef: JSONValue]) {
+    public init(_ observed: [ObjectRef: JSONValue]) {
         entries.reserveCapacity(observed.count)
         for (ref, object) in observed {
             let key = Key(kind: ref.kind, namespace: ref.namespace, name: ref.name)

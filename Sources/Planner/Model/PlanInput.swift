@@ -33,6 +33,19 @@ public struct PlanInput: Sendable {
         self.random = random
     }
 
+    /// Creates an input whose `observed` objects were already indexed (`index` must be `ObservedIndex(observed)`):
+    /// the canaries of one namespace share the objects of that namespace and one index of them.
+    public init(canary: Canary, observed: [ObjectRef: JSONValue], index: ObservedIndex, now: Date, revision: GitRevision,
+                settings: PlannerSettings = PlannerSettings(), random: RandomValues) {
+        self.canary = canary
+        self.observed = observed
+        self.index = index
+        self.now = now
+        self.revision = revision
+        self.settings = settings
+        self.random = random
+    }
+
     /// Creates an input from a list of observed objects.
     public init(canary: Canary, objects: [JSONValue], now: Date, revision: GitRevision,
                 settings: PlannerSettings = PlannerSettings(), random: RandomValues) {

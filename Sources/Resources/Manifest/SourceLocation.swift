@@ -54,6 +54,24 @@ public struct SourceMap: Sendable, Hashable {
     /// The number of recorded paths.
     public var count: Int { ends.count / 2 }
 
+    /// The map's storage, for ``ManifestArchive``: every path's UTF-8 bytes, and per path its end offset and line.
+    var storage: (pathBytes: [UInt8], ends: [UInt32]) { (pathBytes, ends) }
+
+    /// A map from storage written by ``storage``; `nil` when the offsets do not fit the bytes.
+    init?(pathBytes: [UInt8], ends: [UInt32]) {
+        guard ends.count % 2 == 0 else { return nil }
+        var previous: UInt32 = 0
+        var i = 0
+        while i < ends.count {
+            guard ends[i] >= previous, Int(ends[i]) <= pathBytes.count else { return nil }
+            previous = ends[i]
+            i += 2
+        }
+        guard Int(previous) == pathBytes.count else { return nil }
+        self.pathBytes = pathBytes
+        self.ends = ends
+    }
+
     /// Records the line of a path; a path already recorded keeps its first line.
     mutating func record(_ path: String, line: Int) {
         pathBytes.append(contentsOf: path.utf8)

@@ -58,11 +58,18 @@ struct AnyCodingKey: CodingKey {
 
 /// Bridges typed `Codable` models and ``JSONValue``.
 ///
-/// Decoding goes through the value's canonical JSON text with Foundation's decoder; timestamps are RFC 3339
-/// (with or without fractional seconds), as Kubernetes writes them.
+/// Decoding reads the value tree directly when every field has its exact type (``JSONValueDecoder``), and otherwise
+/// goes through the value's JSON text with Foundation's decoder, whose lenient conversions and error messages are
+/// the contract; timestamps are RFC 3339 (with or without fractional seconds), as Kubernetes writes them.
 public enum JSONCoding {
     /// Decodes a typed value from a JSON value.
     public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
+        if let fast = try? JSONValueDecoder.decode(type, from: value) { return fast }
+        return try foundationDecode(type, from: value)
+    }
+
+    /// Decodes with Foundation's `JSONDecoder` through the value's JSON text (the reference for ``decode(_:from:)``).
+    static func foundationDecode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { d in
             let c = try d.singleValueContainer()
