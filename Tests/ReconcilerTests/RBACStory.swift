@@ -47,7 +47,8 @@ final class RBACStory: @unchecked Sendable {
     /// Objects the sync's prune deleted.
     private(set) var pruned = 0
     private(set) var phase: CanaryPhase?
-    private var released = false
+    /// Whether the story has released (v2 committed, or the objects removed from Git).
+    private(set) var hasReleased = false
     /// `prune:<story>`: runs with `--prune`; the release removes the example's objects from Git.
     let prune: Bool
 
@@ -75,8 +76,9 @@ final class RBACStory: @unchecked Sendable {
         harness.stop()
     }
 
-    /// Moves the CRDs out of the repository into the cluster (as the admin), adds the story's changes, installs
-    /// deploy/cronjob's RBAC (without `removed`) and points the world's kubeconfig at a service-account token.
+    /// Takes the CRDs out of the repository and installs them (from their sources, as the admin), adds the story's
+    /// changes, installs deploy/cronjob's RBAC (without `removed`, or without its `verb`) and points the world's
+    /// kubeconfig at a service-account token.
     private func install(without removed: RBACRule?, verb: String?) async throws {
         let fm = FileManager.default
         // The CRDs DemoWorld copied into the repository are installed from their sources instead (decoded once).
@@ -239,7 +241,7 @@ final class RBACStory: @unchecked Sendable {
         return report
     }
 
-    /// `DemoWorld.run` with `--prune` for a `prune:` story.
+    /// One run as `DemoWorld.run` does it, with `--prune` for a `prune:` story.
     private func reconcile() async throws -> RunReport {
         let config = try KubeConfigLoader(.init(kubeconfig: world.kubeconfig, environment: [:], homeDirectory: world.directory)).load()
         let http = try CurlHTTPClient()
@@ -257,8 +259,8 @@ final class RBACStory: @unchecked Sendable {
     /// Once the canary is initialized, commits v2 (a new image), or for a `prune:` story removes every file but
     /// the namespace from Git.
     func releaseIfInitialized() throws {
-        guard !released, phase == .initialized else { return }
-        released = true
+        guard !hasReleased, phase == .initialized else { return }
+        hasReleased = true
         guard prune else {
             let file = try world.targetFile(containing: DemoPlay.images[0])
             try world.change(file, [(DemoPlay.images[0], DemoPlay.images[1])], message: "v2")
@@ -269,9 +271,6 @@ final class RBACStory: @unchecked Sendable {
         }
         try DemoWorld.commit(world.repo, "v2: everything but the namespace removed")
     }
-
-    /// Whether the story has released (v2 committed, or the objects removed from Git).
-    var hasReleased: Bool { released }
 
     /// Runs (releasing v2 once initialized) until `done` holds, at most `maxRuns` runs; returns whether it held.
     func play(maxRuns: Int, until done: (RBACStory) -> Bool) async throws -> Bool {
