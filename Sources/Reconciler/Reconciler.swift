@@ -195,6 +195,7 @@ public struct Reconciler: Sendable {
                 }
                 let problems = await effects.run(plan, canary: canary, revision: revision.commit, now: now)
                 if !problems.isEmpty { logger.warning("\(canary.name): \(problems.count) effect(s) failed") }
+                w.outcome.warnings += problems
             }
             return w
         }

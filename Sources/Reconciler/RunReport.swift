@@ -26,7 +26,7 @@ public struct CanaryOutcome: Sendable {
     public var skipped: String?
     /// An error of this canary (a failed write, an undecodable Canary).
     public var error: String?
-    /// Warnings (e.g. Flagger's CRD pruning GitCanary's status fields).
+    /// Warnings (e.g. Flagger's CRD pruning GitCanary's status fields; effects that failed, such as an Event the server refused).
     public var warnings: [String] = []
 
     /// Creates an outcome.

@@ -75,7 +75,7 @@ final class FaultHarness: @unchecked Sendable {
         cache = harness.directory + "/cache"
         let fm = FileManager.default
         // The CRDs live in the repository, except in RBAC mode, where the cluster admin installs them (the engine
-        // may only read CRDs).
+        // has no rule for CRDs).
         let crds = rbac ? harness.directory + "/crds" : repo + "/crds"
         try fm.createDirectory(atPath: crds, withIntermediateDirectories: true)
         try fm.createDirectory(atPath: repo, withIntermediateDirectories: true)

@@ -86,10 +86,10 @@ struct SandboxRBACTests {
             "spec": ["targetRef": ["apiVersion": "apps/v1", "kind": "Deployment", "name": "web"],
                      "service": ["port": 80], "analysis": ["interval": "1m", "threshold": 5]],
         ]
-        _ = try await client.create(canaries, namespace: "prod", object: canary)
+        var created = try await client.create(canaries, namespace: "prod", object: canary)
         #expect(try await client.list(canaries, namespace: "prod").items.count == 1)
-        _ = try await client.patch(canaries, namespace: "prod", name: "web", patch: .merge(["status": ["phase": "Initializing"]]),
-                                   subresource: "status")
+        created["status"] = ["phase": "Initializing"]
+        _ = try await client.update(canaries, namespace: "prod", name: "web", object: created, subresource: "status")
         _ = try await client.create(leases, namespace: "gitcanary-system",
                                     object: ["apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": ["name": "gitcanary-0"]])
 
@@ -118,6 +118,37 @@ struct SandboxRBACTests {
             { _ = try await client.delete(BuiltinResources.namespaces, name: "prod") },
             message: #"namespaces "prod" is forbidden: User "\#(Self.sa)" cannot delete resource "namespaces" in API group "" in the namespace "prod""#,
             name: "prod", group: nil, kind: "namespaces")
+    }
+
+    @Test("a server-side apply that creates its object is authorized as a create too, as kube-apiserver does")
+    func applyCreateNeedsCreate() async throws {
+        let s = try await Setup()
+        defer { s.stop() }
+        let role: JSONValue = [
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": ["name": "pod-patcher", "namespace": "prod"],
+            "rules": [["apiGroups": [""], "resources": ["pods"], "verbs": ["patch"]]],
+        ]
+        let binding: JSONValue = [
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": ["name": "pod-patcher", "namespace": "prod"],
+            "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "pod-patcher"],
+            "subjects": [["kind": "ServiceAccount", "name": "gitcanary", "namespace": "gitcanary-system"]],
+        ]
+        for o in [role, binding] {
+            let m = Manifest(object: o)
+            _ = try await s.admin.create(try await s.admin.mapping(apiVersion: m.apiVersion, kind: m.kind), namespace: "prod", object: o)
+        }
+        let client = try s.serviceAccountClient()
+        let pod: JSONValue = [
+            "apiVersion": "v1", "kind": "Pod", "metadata": ["name": "p", "namespace": "prod"],
+            "spec": ["containers": [["name": "app", "image": "web:1"]]],
+        ]
+        let apply = { _ = try await client.patch(BuiltinResources.pods, namespace: "prod", name: "p", patch: .apply(pod, fieldManager: "t", force: true)) }
+        await expectForbidden(
+            apply,
+            message: #"pods "p" is forbidden: User "\#(Self.sa)" cannot create resource "pods" in API group "" in the namespace "prod""#,
+            name: "p", group: nil, kind: "pods")
+        _ = try await s.admin.create(BuiltinResources.pods, namespace: "prod", object: pod)
+        try await apply()  // the object exists: patch is enough
     }
 
     func expectForbidden(

@@ -43,13 +43,28 @@ extension Sandbox {
     }
 
     /// The RBAC check of a resource request; nil when allowed, else the 403 response.
+    /// A server-side apply that creates its object is also authorized as a `create` of it, as kube-apiserver's patch
+    /// handler does (`createValidation` wrapped `withAuthorization`): the 403 then names `create`.
     func authorizeResource(_ user: RBACUser, call: APICall) -> HTTPServerResponse? {
-        let a = RBACAttributes(verb: call.verb, path: call.path, fieldSelector: call.query["fieldSelector"])
-        let decision = state.withLock { RBACAuthorizer.authorize(user, a, in: $0.cluster) }
+        var a = RBACAttributes(verb: call.verb, path: call.path, fieldSelector: call.query["fieldSelector"])
+        let decision = state.withLock { s -> RBACAuthorizer.Decision in
+            let decision = RBACAuthorizer.authorize(user, a, in: s.cluster)
+            guard decision == .allow, Self.createsByApply(call, in: s.cluster) else { return decision }
+            a.verb = "create"
+            return RBACAuthorizer.authorize(user, a, in: s.cluster)
+        }
         guard case .deny(let reason) = decision else { return nil }
         let error = a.forbidden(user: user, reason: reason)
         logger.info("sandbox rbac denied", metadata: ["user": "\(user.name)", "verb": "\(a.verb)", "resource": "\(a.combinedResource)"])
         return Self.json(403, error.status)
+    }
+
+    /// Whether `call` is a server-side apply of an object that does not exist (it would create it).
+    static func createsByApply(_ call: APICall, in cluster: Cluster) -> Bool {
+        guard call.verb == "patch", call.contentType.hasPrefix("application/apply-patch"), call.path.subresource == nil,
+            let name = call.path.name, let t = try? cluster.resolve(call.path)
+        else { return false }
+        return (try? cluster.get(t, namespace: call.path.namespace, name: name)) == nil
     }
 
     /// `POST /sandbox/tokens {"namespace", "serviceAccount"}`: a service-account token (admin only).
