@@ -20,8 +20,9 @@ struct ClusterSnapshot: Sendable {
     /// Sets the Canaries, decoding them on every core (a thousand Canaries are a noticeable part of a no-op run).
     mutating func setCanariesDecodingInParallel(_ list: [JSONValue]) async {
         canaries = list
+        // Small chunks: a core busy with other work (the sync's plan) must not hold back half of them.
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunk = max(64, (list.count + cores - 1) / cores)
+        let chunk = max(32, (list.count + 4 * cores - 1) / (4 * cores))
         let starts = Array(stride(from: 0, to: list.count, by: chunk))
         let parts = await boundedMap(starts, limit: cores) { start in
             list[start..<min(start + chunk, list.count)].map { try? Canary(json: $0) }
@@ -109,10 +110,15 @@ struct CanaryObserver: Sendable {
         var scopes = Set<ClusterSnapshot.Scope>()
         for c in decoded {
             for r in PlanDependencies.refs(of: c, target: nil, settings: settings) { scopes.insert(scope(r, namespaces)) }
-            scopes.insert(.init(apiVersion: Canary.apiVersion, kind: "MetricTemplate", namespace: scopeNamespace(c.namespace, namespaces)))
-            scopes.insert(.init(apiVersion: Canary.apiVersion, kind: "AlertProvider", namespace: scopeNamespace(c.namespace, namespaces)))
-            for m in c.spec.analysis?.metrics ?? [] {
-                if let ns = m.templateRef?.namespace { scopes.insert(.init(apiVersion: Canary.apiVersion, kind: "MetricTemplate", namespace: scopeNamespace(ns, namespaces))) }
+            // Templates and providers only where a canary names one (builtin metrics and canaries without alerts need
+            // neither: a run of such canaries makes no request for them).
+            let analysis = c.effectiveAnalysis
+            for ref in (analysis?.metrics ?? []).compactMap(\.templateRef) {
+                scopes.insert(.init(apiVersion: Canary.apiVersion, kind: "MetricTemplate", namespace: scopeNamespace(ref.namespace ?? c.namespace, namespaces)))
+            }
+            for alert in analysis?.alerts ?? [] {
+                scopes.insert(.init(apiVersion: Canary.apiVersion, kind: "AlertProvider",
+                                    namespace: scopeNamespace(alert.providerRef.namespace ?? c.namespace, namespaces)))
             }
         }
         await read(scopes, into: &snap, prefetched: prefetched)

@@ -28,10 +28,7 @@ public struct Reconciler: Sendable {
         report.shard = options.shard
         let logger = environment.logger
         let client = environment.client
-        func seconds(since t: ContinuousClock.Instant) -> Double {
-            let d = ContinuousClock.now - t
-            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        }
+        func seconds(since t: ContinuousClock.Instant) -> Double { Self.seconds(ContinuousClock.now - t) }
         func finish(_ r: inout RunReport) {
             r.timings["total"] = seconds(since: started)
             var verbs: [String: Int] = [:]
@@ -67,7 +64,12 @@ public struct Reconciler: Sendable {
             inventoryNamespace: options.systemNamespace, defaultNamespace: options.defaultNamespace)
         let namespaces = canaryNamespaces(options, manifests: set.manifests)
         let observer = CanaryObserver(client: client, concurrency: options.concurrency)
-        let observation = await observe(set.manifests, syncOptions: syncOptions, namespaces: namespaces, observer: observer, options: options)
+        var parts = ObservationTimings()
+        let observation = await observe(
+            set.manifests, syncOptions: syncOptions, namespaces: namespaces, observer: observer, options: options, timings: &parts)
+        report.timings["observe.sync"] = parts.syncObservation
+        report.timings["observe.syncPlan"] = parts.syncPlan
+        report.timings["observe.canaries"] = parts.canaryObservation
         // The plan holds what is to be written; the decoded manifests (and their source maps) are not read again.
         set.manifests = []
         if options.prune && !set.errors.isEmpty {
@@ -218,30 +220,51 @@ public struct Reconciler: Sendable {
         case observed(SyncPlan, ClusterSnapshot)
     }
 
+    /// How long the parts of the observation took (seconds; the last two overlap).
+    struct ObservationTimings: Sendable {
+        var syncObservation = 0.0
+        var syncPlan = 0.0
+        var canaryObservation = 0.0
+    }
+
     /// Observes the cluster for the sync, then plans the sync (pure CPU) while the canaries are observed: both read
     /// only this run's observation. The sync lists the kinds the canaries read without its label selector in the
     /// canaries' namespaces, so the canaries' observation reuses those LISTs (one LIST per kind and namespace in a
     /// run that writes nothing).
     func observe(
-        _ desired: [Manifest], syncOptions: SyncOptions, namespaces: [String]?, observer: CanaryObserver, options: ReconcileOptions
+        _ desired: [Manifest], syncOptions: SyncOptions, namespaces: [String]?, observer: CanaryObserver, options: ReconcileOptions,
+        timings: inout ObservationTimings
     ) async -> Observation {
         let input: SyncInput
+        let started = ContinuousClock.now
         do {
             input = try await SyncObserver(client: environment.client, concurrency: options.concurrency).observe(
                 desired: desired, options: syncOptions, unlabelledKinds: Self.sharedKinds, unlabelledNamespaces: Set(namespaces ?? []))
         } catch {
             return .syncFailed(error)
         }
+        let observed = ContinuousClock.now
+        timings.syncObservation = Self.seconds(observed - started)
         let prefetched = input.unfiltered
-        async let plannedSync = SyncPlanner().plan(input)
+        async let plannedSync = { () -> (SyncPlan, Double) in
+            let plan = await SyncPlanner().plan(input, parallelism: ProcessInfo.processInfo.activeProcessorCount)
+            return (plan, Self.seconds(ContinuousClock.now - observed))
+        }()
         do {
             let snapshot = try await observer.observe(
                 namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner,
                 prefetched: prefetched)
-            return .observed(await plannedSync, snapshot)
+            timings.canaryObservation = Self.seconds(ContinuousClock.now - observed)
+            let (plan, planTime) = await plannedSync
+            timings.syncPlan = planTime
+            return .observed(plan, snapshot)
         } catch {
-            return .canariesFailed(await plannedSync, error)
+            return .canariesFailed(await plannedSync.0, error)
         }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     func canaryNamespaces(_ options: ReconcileOptions, manifests: [Manifest]) -> [String]? {

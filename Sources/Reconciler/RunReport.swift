@@ -74,7 +74,8 @@ public struct RunReport: Sendable {
     public var requestsByVerb: [String: Int] = [:]
     /// API request errors.
     public var requestErrors = 0
-    /// Stage timings in seconds (`git`, `observe`, `plan`, `apply`, `total`).
+    /// Stage timings in seconds (`git`, `observe`, `plan`, `apply`, `total`; within `observe`: `observe.sync` for the
+    /// sync's LISTs, then `observe.syncPlan` and `observe.canaries`, which run at the same time).
     public var timings: [String: Double] = [:]
     /// The shard.
     public var shard: SyncShard = .single
