@@ -20,4 +20,19 @@ struct GitCanaryCommand: AsyncParsableCommand {
             DemoCommand.self,
         ]
     )
+
+    /// Tunes the allocator, then parses and runs as `AsyncParsableCommand.main()` does.
+    static func main() async {
+        MemoryTuning.apply()
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
