@@ -36,16 +36,23 @@ extension Cluster {
     mutating func listBytes(_ t: ResourceType, namespace: String?, options: ListOptions) throws(APIError) -> [UInt8] {
         let (items, meta) = try listPage(t, namespace: namespace, options: options)
         // The list with no items ends in `[]}`: the items' bytes go between the brackets.
-        var out = JSONWriter.bytes(.object(listHead(t, meta: meta, items: .array([]))))
-        out.removeLast(2)
-        for (i, (key, object)) in items.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out += objects.encodedBytes(key, groupVersion: t.groupVersion) {
+        var head = JSONWriter.bytes(.object(listHead(t, meta: meta, items: .array([]))))
+        head.removeLast(2)
+        let encoded = items.map { key, object in
+            objects.encodedBytes(key, groupVersion: t.groupVersion) {
                 var o = object   // as `view(_:as:)`
                 o["apiVersion"] = .string(t.groupVersion)
                 o["kind"] = .string(t.kind)
                 return o
             }
+        }
+        // One allocation for the whole body (a LIST of a thousand objects is megabytes).
+        var out: [UInt8] = []
+        out.reserveCapacity(head.count + encoded.reduce(0) { $0 + $1.count + 1 } + 2)
+        out += head
+        for (i, bytes) in encoded.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += bytes
         }
         out += Array("]}".utf8)
         return out

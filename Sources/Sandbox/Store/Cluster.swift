@@ -78,8 +78,7 @@ struct Cluster {
 
     /// All stored objects of a resource (any version), optionally in one namespace, sorted by key.
     func stored(group: String, resource: String, namespace: String? = nil) -> [(StoreKey, JSONValue)] {
-        objects.keys(group: group, resource: resource).filter { namespace == nil || $0.namespace == namespace }
-            .sorted().compactMap { k in objects[k].map { (k, $0) } }
+        objects.sortedKeys(group: group, resource: resource, namespace: namespace).compactMap { k in objects[k].map { (k, $0) } }
     }
 
     /// Records a change for watchers, keeping the log bounded.

@@ -6,6 +6,8 @@ import Resources
 struct ObjectStore: Sequence {
     private(set) var all: [StoreKey: JSONValue] = [:]
     private var index: [String: Set<StoreKey>] = [:]
+    /// The keys of each resource by namespace, kept sorted (a LIST serves them in key order without sorting).
+    private var sorted: [String: [String: [StoreKey]]] = [:]
     /// The key of every stored object by `metadata.uid`.
     private var byUID: [String: StoreKey] = [:]
     /// The keys of the objects whose `metadata.ownerReferences` name a uid, by that uid (live or not).
@@ -24,7 +26,10 @@ struct ObjectStore: Sequence {
             if let newValue {
                 let old = all.updateValue(newValue, forKey: key)
                 encoded[key] = nil
-                if old == nil { index[Self.bucket(key.group, key.resource), default: []].insert(key) }
+                if old == nil {
+                    index[Self.bucket(key.group, key.resource), default: []].insert(key)
+                    insertSorted(key)
+                }
                 reindex(key, old: old, new: newValue)
             } else {
                 _ = removeValue(forKey: key)
@@ -37,8 +42,44 @@ struct ObjectStore: Sequence {
         guard let old = all.removeValue(forKey: key) else { return nil }
         encoded[key] = nil
         index[Self.bucket(key.group, key.resource)]?.remove(key)
+        removeSorted(key)
         reindex(key, old: old, new: nil)
         return old
+    }
+
+    /// The keys of one resource in one namespace (`nil`: every namespace), in key order.
+    func sortedKeys(group: String, resource: String, namespace: String?) -> [StoreKey] {
+        guard let byNamespace = sorted[Self.bucket(group, resource)] else { return [] }
+        if let namespace { return byNamespace[namespace] ?? [] }
+        return byNamespace.keys.sorted().flatMap { byNamespace[$0] ?? [] }
+    }
+
+    /// The position of `key` in its sorted namespace list (where it is, or where it would go).
+    private static func position(of key: StoreKey, in keys: [StoreKey]) -> Int {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let mid = (low + high) / 2
+            if keys[mid] < key { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    private mutating func insertSorted(_ key: StoreKey) {
+        let bucket = Self.bucket(key.group, key.resource)
+        var keys = sorted[bucket]?[key.namespace] ?? []
+        sorted[bucket]?[key.namespace] = nil  // uniquely referenced while it changes
+        keys.insert(key, at: Self.position(of: key, in: keys))
+        sorted[bucket, default: [:]][key.namespace] = keys
+    }
+
+    private mutating func removeSorted(_ key: StoreKey) {
+        let bucket = Self.bucket(key.group, key.resource)
+        guard var keys = sorted[bucket]?[key.namespace] else { return }
+        sorted[bucket]?[key.namespace] = nil
+        let i = Self.position(of: key, in: keys)
+        if i < keys.count, keys[i] == key { keys.remove(at: i) }
+        if !keys.isEmpty { sorted[bucket]?[key.namespace] = keys }
     }
 
     /// The keys of one resource (any namespace).
