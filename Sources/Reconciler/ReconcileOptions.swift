@@ -116,6 +116,11 @@ public struct ReconcileEnvironment: Sendable {
     public var http: any HTTPClient
     /// The logger (bootstrapped by the CLI).
     public var logger: Logger
+    /// Where a run hands its largest structures (the cluster's observation and the plans) when it ends, instead of
+    /// releasing them; `nil` (the default) releases them as usual. A process that exits right after the run need not
+    /// free them: the CLI keeps them until exit (freeing the trees of ten thousand objects took about 0.1 s of a
+    /// 1.1 s no-op run at 1,000 canaries), as compilers skip freeing their heap before exiting.
+    public var keepUntilExit: (@Sendable (any Sendable) -> Void)?
     /// Creates an environment.
     public init(source: GitSource, client: KubeClient, http: any HTTPClient, logger: Logger) {
         self.source = source

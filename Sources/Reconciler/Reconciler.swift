@@ -123,6 +123,7 @@ public struct Reconciler: Sendable {
             logger.info("nothing to write: no Lease taken")
             report.canaries = works.map(\.outcome)
             finish(&report)
+            environment.keepUntilExit?(Leftovers(snapshot: snapshot, works: works, syncPlan: syncPlan))
             return report
         }
 
@@ -205,6 +206,7 @@ public struct Reconciler: Sendable {
         _ = await lease.release()
         report.canaries = works.map(\.outcome)
         finish(&report)
+        environment.keepUntilExit?(Leftovers(snapshot: snapshot, works: works, syncPlan: syncPlan))
         return report
     }
 
@@ -213,6 +215,13 @@ public struct Reconciler: Sendable {
 
     /// The namespaces whose canaries this run handles: `nil` (all) with `-A`; the `--namespace` given; else those of
     /// the Canaries declared in Git, or the default namespace when Git declares none.
+    /// What a run hands to ``ReconcileEnvironment/keepUntilExit`` when it ends.
+    struct Leftovers: Sendable {
+        var snapshot: ClusterSnapshot
+        var works: [CanaryWork]
+        var syncPlan: SyncPlan
+    }
+
     /// What ``observe(_:syncOptions:namespaces:observer:options:)`` found.
     enum Observation: Sendable {
         case syncFailed(KubeAPIError)

@@ -12,6 +12,7 @@ enum RunExecution {
         let environment = try options.environment(logger: logger)
         let runOptions = try options.reconcileOptions(mode: mode, client: environment.client)
         let report = await Reconciler(environment: environment).run(runOptions)
+        defer { ExitArena.keep(report) }  // freed by the exit, not object by object
         switch options.output {
         case .text: print(ReportText.render(report))
         case .json: print(JSONWriter.string(ReportJSON.document(report), options: .init(sortedKeys: true, pretty: true)))

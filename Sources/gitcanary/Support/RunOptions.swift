@@ -162,7 +162,9 @@ struct RunOptions: ParsableArguments {
             let source = try GitSource(
                 repository: repo, ref: ref, path: path, cacheDirectory: cacheDir, credentials: credentials,
                 timeout: .milliseconds(Int64(gitTimeout * 1000)))
-            return ReconcileEnvironment(source: source, client: client, http: try CurlHTTPClient(), logger: logger)
+            var environment = ReconcileEnvironment(source: source, client: client, http: try CurlHTTPClient(), logger: logger)
+            environment.keepUntilExit = { ExitArena.keep($0) }
+            return environment
         } catch let error as GitSourceError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
