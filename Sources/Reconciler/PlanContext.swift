@@ -58,7 +58,11 @@ struct PlanContext: Sendable {
     func precheck(_ snap: ClusterSnapshot) async -> [CanaryWork] {
         var works: [CanaryWork] = []
         var byNamespace: [String: [ObjectRef: JSONValue]] = [:]
-        for (k, v) in snap.objects { byNamespace[k.namespace, default: [:]][Manifest(object: v).ref] = v }
+        for (k, v) in snap.objects {
+            // The snapshot's objects are typed (apiVersion and kind set from their LIST) and keyed by namespace and name.
+            let ref = ObjectRef(apiVersion: v["apiVersion"]?.stringValue ?? "", kind: k.kind, namespace: k.namespace, name: k.name)
+            byNamespace[k.namespace, default: [:]][ref] = v
+        }
         // One index per namespace, shared by its canaries (an index per canary would make planning quadratic).
         var indexes: [String: ObservedIndex] = [:]
         for (json, decoded) in zip(snap.canaries, snap.decodedCanaries) {
