@@ -79,8 +79,9 @@ struct PlanContext: Sendable {
             outcome.threshold = canary.effectiveThreshold
             outcome.intervalSeconds = canary.intervalSeconds
             var work = CanaryWork(json: json, canary: canary, outcome: outcome)
-            let target = snap.objects[.init(kind: canary.targetKind, namespace: canary.namespace, name: canary.targetName)]
-            let failed = observer.dependencies(of: canary, target: target, namespaces: namespaces, settings: options.planner)
+            // (When every LIST succeeded, nothing a canary depends on failed: its dependencies are not worked out.)
+            let target = snap.failed.isEmpty ? nil : snap.objects[.init(kind: canary.targetKind, namespace: canary.namespace, name: canary.targetName)]
+            let failed = snap.failed.isEmpty ? [] : observer.dependencies(of: canary, target: target, namespaces: namespaces, settings: options.planner)
                 .compactMap { s in snap.failed[s].map { "\(s): \($0)" } }
             if !failed.isEmpty {
                 work.outcome.error = "not planned: could not read \(failed.joined(separator: "; "))"
@@ -149,7 +150,17 @@ struct PlanContext: Sendable {
     /// Fresh random strings for the planner (a flagger-id and two cookies).
     static func random() -> RandomValues {
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
-        func word() -> String { String((0..<10).map { _ in letters.randomElement() ?? "a" }) }
+        // Ten letters from one draw uniform over 26^10 values (so every letter is uniform), instead of a system
+        // random call per letter.
+        func word() -> String {
+            var n = UInt64.random(in: 0..<141_167_095_653_376)  // 26^10
+            var out = ""
+            for _ in 0..<10 {
+                out.append(letters[Int(n % 26)])
+                n /= 26
+            }
+            return out
+        }
         return RandomValues(flaggerID: UUID().uuidString.lowercased(), canaryCookie: word(), primaryCookie: word())
     }
 }

@@ -171,6 +171,35 @@ struct ReconcilerRunTests {
         #expect(w.phases(again)["a"] == "Progressing")
     }
 
+    @Test("a LIST a canary's plan depends on fails: that canary is not planned and nothing is written for it; the next run goes on")
+    func failedDependencyList() async throws {
+        let w = try World()
+        defer { w.harness.stop() }
+        for _ in 0..<4 {
+            let (r, _) = try await w.run()
+            if w.phases(r).values.allSatisfy({ $0 == "Initialized" }) && r.canaries.count == 2 { break }
+            w.harness.sandbox.advanceClock(by: 60)
+        }
+        var yaml = try String(contentsOfFile: w.repo + "/apps.yaml", encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "example/a:v1", with: "example/a:v2")
+        try yaml.write(toFile: w.repo + "/apps.yaml", atomically: true, encoding: .utf8)
+        try w.commit()
+        // The canaries' routes are listed by the canaries' observation only (the sync does not hold them).
+        w.harness.sandbox.inject(FaultRule(
+            verb: "list", resource: "virtualservices.networking.istio.io", times: 20, action: .status(500, message: "etcd is unhappy")))
+        let (r, client) = try await w.run()
+        for name in ["a", "b"] {
+            let outcome = try #require(r.canaries.first { $0.ref.name == name })
+            #expect(outcome.error?.contains("not planned: could not read VirtualService") == true, "\(name): \(outcome.error ?? "no error")")
+            #expect(outcome.execution == nil)
+        }
+        let live = try await client.get(BuiltinResources.canaries, namespace: "mp", name: "a")
+        #expect(live["status", "phase"]?.stringValue == "Initialized")
+        w.harness.sandbox.clearFaults()
+        let (again, _) = try await w.run()
+        #expect(w.phases(again)["a"] == "Progressing")
+    }
+
     @Test("--shard I/2: each shard handles only its canaries (stable hash); together they initialize both")
     func shards() async throws {
         let w = try World()
