@@ -52,13 +52,18 @@ public struct SyncObserver: Sendable {
             (SyncScope(apiVersion: Canary.apiVersion, kind: Canary.kind, namespace: $0), false)
         }
 
-        let results = await withTaskGroup(of: (Int, Result<[JSONValue], KubeAPIError>).self) { group in
-            var out = [Result<[JSONValue], KubeAPIError>?](repeating: nil, count: reads.count)
+        // Each read is listed and sorted out in its own task (the sorting is per object: done on every core).
+        let source = options.sourceName
+        let results = await withTaskGroup(of: (Int, Result<Listed, KubeAPIError>).self) { group in
+            var out = [Result<Listed, KubeAPIError>?](repeating: nil, count: reads.count)
             var next = 0
             func add() {
                 let i = next
                 let read = reads[i]
-                group.addTask { (i, await self.list(read.scope, labelled: read.labelled, source: options.sourceName, gitKinds: gitKinds)) }
+                group.addTask {
+                    let listed = await self.list(read.scope, labelled: read.labelled, source: source, gitKinds: gitKinds)
+                    return (i, listed.map { Listed(read.scope, labelled: read.labelled, source: source, items: $0) })
+                }
                 next += 1
             }
             while next < min(concurrency, reads.count) { add() }
@@ -74,34 +79,47 @@ public struct SyncObserver: Sendable {
         var unfiltered: [SyncScope: [JSONValue]] = [:]
         for (read, result) in zip(reads, results) {
             guard let result else { continue }
-            let items = try result.get()
-            if !read.labelled {
-                // For the canaries' observation only, which never reads `managedFields` (a third of an object's
-                // size): dropped, so that the objects the sync does not keep are held without them.
-                unfiltered[read.scope, default: []] += items.map { item in
-                    var o = item
-                    o["apiVersion"] = .string(read.scope.apiVersion)
-                    o["kind"] = .string(read.scope.kind)
-                    o["metadata"]?["managedFields"] = nil
-                    return o
-                }
-            }
-            if read.scope.kind == Canary.kind && read.scope.apiVersion.hasPrefix("flagger.app/") {
-                canaries += items.map { item in
-                    var c = item
-                    c["apiVersion"] = .string(read.scope.apiVersion)
-                    c["kind"] = .string(Canary.kind)
-                    return c
-                }
-            }
-            let labelled = read.labelled ? items : items.filter {
-                SyncLabels.isApplied(by: options.sourceName, labels: Manifest(object: $0).labels)
-            }
-            live.add(apiVersion: read.scope.apiVersion, kind: read.scope.kind, items: labelled)
+            let listed = try result.get()
+            if let items = listed.unfiltered { unfiltered[read.scope, default: []] += items }
+            canaries += listed.canaries
+            live.add(apiVersion: read.scope.apiVersion, kind: read.scope.kind, items: listed.live)
         }
         var input = SyncInput(desired: desired, live: live, inventories: inventories, liveCanaries: canaries, options: options)
         input.unfiltered = unfiltered
         return input
+    }
+
+    /// One read, sorted out: what the sync keeps, what the canaries' observation reuses, the live Canaries.
+    struct Listed: Sendable {
+        /// The objects carrying the source's labels.
+        var live: [JSONValue]
+        /// Every object, typed and without `managedFields`, for a read made without the label selector.
+        var unfiltered: [JSONValue]?
+        /// The Canaries, typed.
+        var canaries: [JSONValue] = []
+
+        init(_ scope: SyncScope, labelled: Bool, source: String, items: [JSONValue]) {
+            if !labelled {
+                // For the canaries' observation only, which never reads `managedFields` (a third of an object's
+                // size): dropped, so that the objects the sync does not keep are held without them.
+                unfiltered = items.map { item in
+                    var o = item
+                    o["apiVersion"] = .string(scope.apiVersion)
+                    o["kind"] = .string(scope.kind)
+                    o["metadata"]?["managedFields"] = nil
+                    return o
+                }
+            }
+            if scope.kind == Canary.kind && scope.apiVersion.hasPrefix("flagger.app/") {
+                canaries = items.map { item in
+                    var c = item
+                    c["apiVersion"] = .string(scope.apiVersion)
+                    c["kind"] = .string(Canary.kind)
+                    return c
+                }
+            }
+            live = labelled ? items : items.filter { SyncLabels.isApplied(by: source, labels: Manifest(object: $0).labels) }
+        }
     }
 
     private func list(_ scope: SyncScope, labelled: Bool, source: String, gitKinds: Set<String>) async -> Result<[JSONValue], KubeAPIError> {
