@@ -5,9 +5,11 @@
 #   no change     gitcanary source --revision-only (warm cache)    vs  git fetch in the bare clone
 #   no change, HTTPS: the same over https:// (git http-backend behind socat TLS, a throwaway CA): what a GitOps
 #                 user's remote (GitHub, GitLab) looks like; both clients load the system CA bundle + the test CA
-#   full read     gitcanary source (fetch + decode all 5,000 files, warm cache), for reference
+#   full read     gitcanary source (fetch + decode all 5,000 files, warm Git cache), for reference; and the same
+#                 read again with the decoded-manifest cache warm (no file decoded)
 #   start-up      gitcanary --version (process start, no Git work) and the in-process fetch time from --output json
-# Prints the median of RUNS runs of each and the ratios. Usage: bench/git/run.sh [RUNS] (default 7).
+# Prints the median of RUNS runs of each and the ratios. Usage: bench/git/run.sh [RUNS] (default 7); BIN=path uses a
+# binary already built (default: a release build with the static Swift standard library).
 # The binary is linked with --static-swift-stdlib (as a CronJob image would ship it): start-up is part of every run.
 set -euo pipefail
 RUNS=${1:-7}
@@ -22,9 +24,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building release binary..." >&2
-(cd "$ROOT" && swift build -c release --static-swift-stdlib --product gitcanary >/dev/null)
-BIN="$(cd "$ROOT" && swift build -c release --static-swift-stdlib --show-bin-path)/gitcanary"
+if [ -z "${BIN:-}" ]; then   # BIN=path uses a binary already built
+  echo "building release binary..." >&2
+  (cd "$ROOT" && swift build -c release --static-swift-stdlib --product gitcanary >/dev/null)
+  BIN="$(cd "$ROOT" && swift build -c release --static-swift-stdlib --show-bin-path)/gitcanary"
+fi
 
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME="$WORK"
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
@@ -93,7 +97,7 @@ time_ms() { local s e; s=$(now_ms); "$@" >/dev/null 2>"$WORK/last.err" || { cat 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 
 declare -A T
-for kind in gc_clone git_clone_bare git_clone gc_nochange git_fetch gc_full gc_start gc_inproc gc_https git_https; do T[$kind]=""; done
+for kind in gc_clone git_clone_bare git_clone gc_nochange git_fetch gc_full gc_full_warm gc_start gc_inproc gc_https git_https; do T[$kind]=""; done
 rm -rf "$WORK/hc" "$WORK/hb"
 "$BIN" source --repo "$HURL" --cache-dir "$WORK/hc" --git-ca-file "$TLS/ca.pem" --revision-only >/dev/null
 GIT_SSL_CAINFO="$TLS/bundle.pem" git clone -q --bare "$HURL" "$WORK/hb"
@@ -104,7 +108,9 @@ for r in $(seq "$RUNS"); do
   T[git_clone]+="$(time_ms git clone -q "$URL" "$WORK/w") "
   T[gc_nochange]+="$(time_ms "$BIN" source --repo "$URL" --cache-dir "$WORK/c" --revision-only) "
   T[git_fetch]+="$(time_ms git -C "$WORK/b" fetch -q origin) "
+  rm -f "$WORK"/c/*.decoded-*   # decode every file (the decoded-manifest cache is empty)
   T[gc_full]+="$(time_ms "$BIN" source --repo "$URL" --cache-dir "$WORK/c" --output json) "
+  T[gc_full_warm]+="$(time_ms "$BIN" source --repo "$URL" --cache-dir "$WORK/c" --output json) "
   T[gc_start]+="$(time_ms "$BIN" --version) "
   T[gc_https]+="$(time_ms "$BIN" source --repo "$HURL" --cache-dir "$WORK/hc" --git-ca-file "$TLS/ca.pem" --revision-only) "
   T[git_https]+="$(time_ms env GIT_SSL_CAINFO="$TLS/bundle.pem" git -C "$WORK/hb" fetch -q origin) "
@@ -115,7 +121,7 @@ OBJECTS=$("$BIN" source --repo "$URL" --cache-dir "$WORK/c" --revision-only --ou
 
 m() { echo "${T[$1]}" | tr ' ' '\n' | grep -v '^$' | median; }
 GC_CLONE=$(m gc_clone); GIT_BARE=$(m git_clone_bare); GIT_CLONE=$(m git_clone)
-GC_NOCHANGE=$(m gc_nochange); GIT_FETCH=$(m git_fetch); GC_HTTPS=$(m gc_https); GIT_HTTPS=$(m git_https); GC_FULL=$(m gc_full); GC_START=$(m gc_start); GC_INPROC=$(m gc_inproc)
+GC_NOCHANGE=$(m gc_nochange); GIT_FETCH=$(m git_fetch); GC_HTTPS=$(m gc_https); GIT_HTTPS=$(m git_https); GC_FULL=$(m gc_full); GC_FULL_WARM=$(m gc_full_warm); GC_START=$(m gc_start); GC_INPROC=$(m gc_inproc)
 ratio() { python3 -c "print('%.2f' % ($1 / max($2, 1)))"; }
 echo
 echo "GitSource benchmark: $FILES files, $COMMITS commits, median of $RUNS runs (ms), git $(git --version | cut -d' ' -f3), $(nproc) cores"
@@ -129,6 +135,7 @@ printf '%-46s %8s\n' "no change, https: gitcanary source" "$GC_HTTPS"
 printf '%-46s %8s\n' "no change, https: git fetch" "$GIT_HTTPS"
 printf '%-46s %8s\n' "start-up:    gitcanary --version" "$GC_START"
 printf '%-46s %8s\n' "full read:   gitcanary source (5,000 files)" "$GC_FULL"
+printf '%-46s %8s\n' "full read:   same, decoded-manifest cache warm" "$GC_FULL_WARM"
 echo "ratio first clone  gitcanary / git clone --bare = $(ratio "$GC_CLONE" "$GIT_BARE")   (target <= 1.5)"
 echo "ratio first clone  gitcanary / git clone        = $(ratio "$GC_CLONE" "$GIT_CLONE")"
 echo "ratio no change    gitcanary / git fetch        = $(ratio "$GC_NOCHANGE" "$GIT_FETCH")   (target <= 1.0)"
