@@ -88,18 +88,31 @@ struct ReconcilerRunTests {
         func phases(_ report: RunReport) -> [String: String] {
             Dictionary(uniqueKeysWithValues: report.canaries.map { ($0.ref.name, $0.phaseAfter.rawValue) })
         }
+
+        /// Runs, a minute apart, until both canaries are Initialized (at most four runs), each without errors.
+        func initialize() async throws {
+            for _ in 0..<4 {
+                let (r, _) = try await run()
+                #expect(r.errors.isEmpty, "\(r.errors)")
+                if phases(r).values.allSatisfy({ $0 == "Initialized" }) && r.canaries.count == 2 { return }
+                harness.sandbox.advanceClock(by: 60)
+            }
+        }
+
+        /// Commits a new image for canary `a`'s target.
+        func changeImageOfA() throws {
+            var yaml = try String(contentsOfFile: repo + "/apps.yaml", encoding: .utf8)
+            yaml = yaml.replacingOccurrences(of: "example/a:v1", with: "example/a:v2")
+            try yaml.write(toFile: repo + "/apps.yaml", atomically: true, encoding: .utf8)
+            try commit()
+        }
     }
 
     @Test("--max-progressing 1: a shared change starts one canary; the other waits in a clear state")
     func maxProgressing() async throws {
         let w = try World()
         defer { w.harness.stop() }
-        for _ in 0..<4 {
-            let (r, _) = try await w.run()
-            #expect(r.errors.isEmpty, "\(r.errors)")
-            if w.phases(r).values.allSatisfy({ $0 == "Initialized" }) && r.canaries.count == 2 { break }
-            w.harness.sandbox.advanceClock(by: 60)
-        }
+        try await w.initialize()
         var yaml = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: mp\n"
         for name in ["a", "b"] { yaml += World.app(name, image: "v2") }
         try yaml.write(toFile: w.repo + "/apps.yaml", atomically: true, encoding: .utf8)
@@ -125,12 +138,7 @@ struct ReconcilerRunTests {
     func noOpRunListsOncePerKind() async throws {
         let w = try World()
         defer { w.harness.stop() }
-        for _ in 0..<4 {
-            let (r, _) = try await w.run()
-            #expect(r.errors.isEmpty, "\(r.errors)")
-            if w.phases(r).values.allSatisfy({ $0 == "Initialized" }) && r.canaries.count == 2 { break }
-            w.harness.sandbox.advanceClock(by: 60)
-        }
+        try await w.initialize()
         w.harness.sandbox.advanceClock(by: 60)
         w.harness.sandbox.resetRequestCounts()
         let (r, _) = try await w.run()
@@ -148,15 +156,8 @@ struct ReconcilerRunTests {
     func statusConflict() async throws {
         let w = try World()
         defer { w.harness.stop() }
-        for _ in 0..<4 {
-            let (r, _) = try await w.run()
-            if w.phases(r).values.allSatisfy({ $0 == "Initialized" }) && r.canaries.count == 2 { break }
-            w.harness.sandbox.advanceClock(by: 60)
-        }
-        var yaml = try String(contentsOfFile: w.repo + "/apps.yaml", encoding: .utf8)
-        yaml = yaml.replacingOccurrences(of: "example/a:v1", with: "example/a:v2")
-        try yaml.write(toFile: w.repo + "/apps.yaml", atomically: true, encoding: .utf8)
-        try w.commit()
+        try await w.initialize()
+        try w.changeImageOfA()
         w.harness.sandbox.inject(FaultRule(verb: "update", resource: "canaries.flagger.app/status", action: .status(409, message: "the object has been modified")))
         let (r, client) = try await w.run()
         let a = try #require(r.canaries.first { $0.ref.name == "a" })
@@ -175,15 +176,8 @@ struct ReconcilerRunTests {
     func failedDependencyList() async throws {
         let w = try World()
         defer { w.harness.stop() }
-        for _ in 0..<4 {
-            let (r, _) = try await w.run()
-            if w.phases(r).values.allSatisfy({ $0 == "Initialized" }) && r.canaries.count == 2 { break }
-            w.harness.sandbox.advanceClock(by: 60)
-        }
-        var yaml = try String(contentsOfFile: w.repo + "/apps.yaml", encoding: .utf8)
-        yaml = yaml.replacingOccurrences(of: "example/a:v1", with: "example/a:v2")
-        try yaml.write(toFile: w.repo + "/apps.yaml", atomically: true, encoding: .utf8)
-        try w.commit()
+        try await w.initialize()
+        try w.changeImageOfA()
         // The canaries' routes are listed by the canaries' observation only (the sync does not hold them).
         w.harness.sandbox.inject(FaultRule(
             verb: "list", resource: "virtualservices.networking.istio.io", times: 20, action: .status(500, message: "etcd is unhappy")))
