@@ -213,8 +213,6 @@ public struct Reconciler: Sendable {
     /// Kinds a canary's plan reads that Git usually declares too (targets, autoscalers, tracked ConfigMaps, Services).
     static let sharedKinds: Set<String> = ["Deployment", "DaemonSet", "HorizontalPodAutoscaler", "ConfigMap", "Service"]
 
-    /// The namespaces whose canaries this run handles: `nil` (all) with `-A`; the `--namespace` given; else those of
-    /// the Canaries declared in Git, or the default namespace when Git declares none.
     /// What a run hands to ``ReconcileEnvironment/keepUntilExit`` when it ends.
     struct Leftovers: Sendable {
         var snapshot: ClusterSnapshot
@@ -222,60 +220,8 @@ public struct Reconciler: Sendable {
         var syncPlan: SyncPlan
     }
 
-    /// What ``observe(_:syncOptions:namespaces:observer:options:)`` found.
-    enum Observation: Sendable {
-        case syncFailed(KubeAPIError)
-        case canariesFailed(SyncPlan, KubeAPIError)
-        case observed(SyncPlan, ClusterSnapshot)
-    }
-
-    /// How long the parts of the observation took (seconds; the last two overlap).
-    struct ObservationTimings: Sendable {
-        var syncObservation = 0.0
-        var syncPlan = 0.0
-        var canaryObservation = 0.0
-    }
-
-    /// Observes the cluster for the sync, then plans the sync (pure CPU) while the canaries are observed: both read
-    /// only this run's observation. The sync lists the kinds the canaries read without its label selector in the
-    /// canaries' namespaces, so the canaries' observation reuses those LISTs (one LIST per kind and namespace in a
-    /// run that writes nothing).
-    func observe(
-        _ desired: [Manifest], syncOptions: SyncOptions, namespaces: [String]?, observer: CanaryObserver, options: ReconcileOptions,
-        timings: inout ObservationTimings
-    ) async -> Observation {
-        let input: SyncInput
-        let started = ContinuousClock.now
-        do {
-            input = try await SyncObserver(client: environment.client, concurrency: options.concurrency).observe(
-                desired: desired, options: syncOptions, unlabelledKinds: Self.sharedKinds, unlabelledNamespaces: Set(namespaces ?? []))
-        } catch {
-            return .syncFailed(error)
-        }
-        let observed = ContinuousClock.now
-        timings.syncObservation = Self.seconds(observed - started)
-        let prefetched = input.unfiltered
-        async let plannedSync = { () -> (SyncPlan, Double) in
-            let plan = await SyncPlanner().plan(input, parallelism: ProcessInfo.processInfo.activeProcessorCount)
-            return (plan, Self.seconds(ContinuousClock.now - observed))
-        }()
-        do {
-            let snapshot = try await observer.observe(
-                namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner,
-                prefetched: prefetched)
-            timings.canaryObservation = Self.seconds(ContinuousClock.now - observed)
-            let (plan, planTime) = await plannedSync
-            timings.syncPlan = planTime
-            return .observed(plan, snapshot)
-        } catch {
-            return .canariesFailed(await plannedSync.0, error)
-        }
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
-
+    /// The namespaces whose canaries this run handles: `nil` (all) with `-A`; the `--namespace` given; else those of
+    /// the Canaries declared in Git, or the default namespace when Git declares none.
     func canaryNamespaces(_ options: ReconcileOptions, manifests: [Manifest]) -> [String]? {
         if options.allNamespaces { return nil }
         if let ns = options.namespace { return [ns] }

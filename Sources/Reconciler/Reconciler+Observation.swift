@@ -1,0 +1,61 @@
+import Applier
+import Foundation
+import KubeAPI
+import Planner
+import Resources
+
+extension Reconciler {
+    /// What ``observe(_:syncOptions:namespaces:observer:options:timings:)`` found.
+    enum Observation: Sendable {
+        case syncFailed(KubeAPIError)
+        case canariesFailed(SyncPlan, KubeAPIError)
+        case observed(SyncPlan, ClusterSnapshot)
+    }
+
+    /// How long the parts of the observation took (seconds; the last two overlap).
+    struct ObservationTimings: Sendable {
+        var syncObservation = 0.0
+        var syncPlan = 0.0
+        var canaryObservation = 0.0
+    }
+
+    /// Observes the cluster for the sync, then plans the sync (pure CPU) while the canaries are observed: both read
+    /// only this run's observation. The sync lists the kinds the canaries read without its label selector in the
+    /// canaries' namespaces, so the canaries' observation reuses those LISTs (one LIST per kind and namespace in a
+    /// run that writes nothing).
+    func observe(
+        _ desired: [Manifest], syncOptions: SyncOptions, namespaces: [String]?, observer: CanaryObserver, options: ReconcileOptions,
+        timings: inout ObservationTimings
+    ) async -> Observation {
+        let input: SyncInput
+        let started = ContinuousClock.now
+        do {
+            input = try await SyncObserver(client: environment.client, concurrency: options.concurrency).observe(
+                desired: desired, options: syncOptions, unlabelledKinds: Self.sharedKinds, unlabelledNamespaces: Set(namespaces ?? []))
+        } catch {
+            return .syncFailed(error)
+        }
+        let observed = ContinuousClock.now
+        timings.syncObservation = Self.seconds(observed - started)
+        let prefetched = input.unfiltered
+        async let plannedSync = { () -> (SyncPlan, Double) in
+            let plan = await SyncPlanner().plan(input, parallelism: ProcessInfo.processInfo.activeProcessorCount)
+            return (plan, Self.seconds(ContinuousClock.now - observed))
+        }()
+        do {
+            let snapshot = try await observer.observe(
+                namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner,
+                prefetched: prefetched)
+            timings.canaryObservation = Self.seconds(ContinuousClock.now - observed)
+            let (plan, planTime) = await plannedSync
+            timings.syncPlan = planTime
+            return .observed(plan, snapshot)
+        } catch {
+            return .canariesFailed(await plannedSync.0, error)
+        }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
