@@ -57,6 +57,32 @@ struct SandboxSettleTests {
         #expect(try Self.progressing(h, "later").reason == "ProgressDeadlineExceeded")
     }
 
+    @Test("a DaemonSet's scheduled counts follow Nodes as they come and go, without a write to the DaemonSet")
+    func daemonSetsFollowNodes() throws {
+        let h = try SandboxHarness()
+        defer { h.stop() }
+        let dsPath = "/apis/apps/v1/namespaces/default/daemonsets"
+        let ds = #"{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"agent"},"spec":{"selector":{"matchLabels":{"app":"agent"}},"template":{"metadata":{"labels":{"app":"agent"}},"spec":{"nodeSelector":{"disk":"ssd"},"containers":[{"name":"c","image":"agent:1"}]}}}}"#
+        #expect(try h.request("POST", dsPath, body: ds).status == 201)
+        func scheduled() throws -> (Int64?, String?) {
+            let d = try h.request("GET", dsPath + "/agent").json
+            return (d["status", "desiredNumberScheduled"]?.intValue, d["metadata", "resourceVersion"]?.stringValue)
+        }
+        for (name, disk) in [("node-a", "ssd"), ("node-b", "hdd"), ("node-c", "ssd")] {
+            let node = #"{"apiVersion":"v1","kind":"Node","metadata":{"name":"\#(name)","labels":{"disk":"\#(disk)"}}}"#
+            #expect(try h.request("POST", "/api/v1/nodes", body: node).status == 201)
+        }
+        let (two, rv) = try scheduled()
+        #expect(two == 2)
+        #expect(try h.request("DELETE", "/api/v1/nodes/node-a").status == 200)
+        let (one, rvAfter) = try scheduled()
+        #expect(one == 1)
+        #expect(rvAfter != rv, "a status change is a new resourceVersion")
+        // A node that no DaemonSet selects changes nothing.
+        #expect(try h.request("DELETE", "/api/v1/nodes/node-b").status == 200)
+        #expect(try scheduled() == (1, rvAfter))
+    }
+
     @Test("a /status write to a not-ready Deployment is overwritten by the next request, as the controller owns it")
     func statusWriteIsReconciled() throws {
         let h = try SandboxHarness()

@@ -67,6 +67,7 @@ extension Cluster {
             rebuildRegistry()
         }
         if key.group == RBACAuthorizer.group && key.resource == "clusterroles" { aggregateClusterRoles() }
+        if key.group.isEmpty && key.resource == "nodes" { refreshDaemonSets() }
     }
 
     mutating func deleteNamespaceContents(_ namespace: String) {

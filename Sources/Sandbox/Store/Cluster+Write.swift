@@ -205,12 +205,28 @@ extension Cluster {
             rebuildRegistry()
         }
         if key.group == RBACAuthorizer.group && key.resource == "clusterroles" { aggregateClusterRoles() }
+        if key.group.isEmpty && key.resource == "nodes" { refreshDaemonSets() }
         // Only deletions in progress and owned objects (possibly with owners already gone) concern the collector,
         // and owners the write released (a dropped owner reference); removals run it themselves.
         if object["metadata", "deletionTimestamp"] != nil || object["metadata", "ownerReferences"] != nil {
             garbageQueue.append(key)
         }
         collectGarbage()
+    }
+
+    /// A Node was added, changed or removed: every DaemonSet's scheduled counts follow at once, as the DaemonSet
+    /// controller's next sync would make them (a status change: a new resourceVersion and a MODIFIED event).
+    mutating func refreshDaemonSets() {
+        let nodes = WorkloadController.nodeLabels(objects, count: nodeCount)
+        for (k, v) in stored(group: "apps", resource: "daemonsets") {
+            let status = WorkloadController.daemonSetStatus(v, nodes: nodes)
+            guard status != v["status"] else { continue }
+            var o = v
+            o["status"] = status
+            o.set(.string(String(nextResourceVersion())), at: ["metadata", "resourceVersion"])
+            objects[k] = o
+            record("MODIFIED", k, o)
+        }
     }
 
     mutating func rebuildRegistry() {
