@@ -12,37 +12,59 @@ import Resources
 /// `GITCANARY_<NAME>` environment variable. Secrets (Git credentials, Slack/Teams URLs) come only from files or the
 /// environment.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Repository URL (https, http, ssh, git, file) or local path. Env: GITCANARY_REPO.")
-    var repo: String? = EnvironmentDefault.string("REPO")
-    @Option(help: "Branch, tag or commit (default: the remote's default branch). Env: GITCANARY_REF.")
-    var ref: String? = EnvironmentDefault.string("REF")
+    @Option(name: .customLong("repo"), help: "Repository URL (https, http, ssh, git, file) or local path. Env: GITCANARY_REPO.")
+    var repoFlag: String?
+    /// `--repo`, else its environment variable.
+    var repo: String? { repoFlag ?? EnvironmentDefault.string("REPO") }
+    @Option(name: .customLong("ref"), help: "Branch, tag or commit (default: the remote's default branch). Env: GITCANARY_REF.")
+    var refFlag: String?
+    /// `--ref`, else its environment variable.
+    var ref: String? { refFlag ?? EnvironmentDefault.string("REF") }
     @Option(help: "Directory inside the repository (default: the root). Env: GITCANARY_PATH.")
     var path: String = EnvironmentDefault.string("PATH", default: "")
-    @Option(help: "Git cache directory. Env: GITCANARY_CACHE_DIR.")
-    var cacheDir: String? = EnvironmentDefault.string("CACHE_DIR")
+    @Option(name: .customLong("cache-dir"), help: "Git cache directory. Env: GITCANARY_CACHE_DIR.")
+    var cacheDirFlag: String?
+    /// `--cache-dir`, else its environment variable.
+    var cacheDir: String? { cacheDirFlag ?? EnvironmentDefault.string("CACHE_DIR") }
     @Option(help: "Time limit of the Git fetch in seconds. Env: GITCANARY_GIT_TIMEOUT.")
     var gitTimeout: Double = Double(EnvironmentDefault.string("GIT_TIMEOUT", default: "60")) ?? 60
-    @Option(help: "Directory with Git credential files (username, password, token, ca.crt, identity, known_hosts). Env: GITCANARY_GIT_CREDENTIALS_DIR.")
-    var gitCredentialsDir: String? = EnvironmentDefault.string("GIT_CREDENTIALS_DIR")
-    @Option(help: "SSH private key file. Env: GITCANARY_GIT_SSH_KEY_FILE.")
-    var gitSshKeyFile: String? = EnvironmentDefault.string("GIT_SSH_KEY_FILE")
-    @Option(help: "known_hosts file. Env: GITCANARY_GIT_KNOWN_HOSTS_FILE.")
-    var gitKnownHostsFile: String? = EnvironmentDefault.string("GIT_KNOWN_HOSTS_FILE")
-    @Option(help: "PEM CA bundle for HTTPS Git remotes. Env: GITCANARY_GIT_CA_FILE.")
-    var gitCaFile: String? = EnvironmentDefault.string("GIT_CA_FILE")
+    @Option(name: .customLong("git-credentials-dir"), help: "Directory with Git credential files (username, password, token, ca.crt, identity, known_hosts). Env: GITCANARY_GIT_CREDENTIALS_DIR.")
+    var gitCredentialsDirFlag: String?
+    /// `--git-credentials-dir`, else its environment variable.
+    var gitCredentialsDir: String? { gitCredentialsDirFlag ?? EnvironmentDefault.string("GIT_CREDENTIALS_DIR") }
+    @Option(name: .customLong("git-ssh-key-file"), help: "SSH private key file. Env: GITCANARY_GIT_SSH_KEY_FILE.")
+    var gitSshKeyFileFlag: String?
+    /// `--git-ssh-key-file`, else its environment variable.
+    var gitSshKeyFile: String? { gitSshKeyFileFlag ?? EnvironmentDefault.string("GIT_SSH_KEY_FILE") }
+    @Option(name: .customLong("git-known-hosts-file"), help: "known_hosts file. Env: GITCANARY_GIT_KNOWN_HOSTS_FILE.")
+    var gitKnownHostsFileFlag: String?
+    /// `--git-known-hosts-file`, else its environment variable.
+    var gitKnownHostsFile: String? { gitKnownHostsFileFlag ?? EnvironmentDefault.string("GIT_KNOWN_HOSTS_FILE") }
+    @Option(name: .customLong("git-ca-file"), help: "PEM CA bundle for HTTPS Git remotes. Env: GITCANARY_GIT_CA_FILE.")
+    var gitCaFileFlag: String?
+    /// `--git-ca-file`, else its environment variable.
+    var gitCaFile: String? { gitCaFileFlag ?? EnvironmentDefault.string("GIT_CA_FILE") }
 
     @OptionGroup var kube: KubeOptions
 
-    @Option(help: "Label selector of the canaries to handle. Env: GITCANARY_SELECTOR.")
-    var selector: String? = EnvironmentDefault.string("SELECTOR")
-    @Option(help: "This run's shard INDEX/COUNT (default: JOB_COMPLETION_INDEX of an Indexed Job with GITCANARY_SHARD_COUNT, else 0/1). Env: GITCANARY_SHARD.")
-    var shard: String? = EnvironmentDefault.string("SHARD")
+    @Option(name: .customLong("selector"), help: "Label selector of the canaries to handle. Env: GITCANARY_SELECTOR.")
+    var selectorFlag: String?
+    /// `--selector`, else its environment variable.
+    var selector: String? { selectorFlag ?? EnvironmentDefault.string("SELECTOR") }
+    @Option(name: .customLong("shard"), help: "This run's shard INDEX/COUNT (default: JOB_COMPLETION_INDEX of an Indexed Job with GITCANARY_SHARD_COUNT, else 0/1). Env: GITCANARY_SHARD.")
+    var shardFlag: String?
+    /// `--shard`, else its environment variable.
+    var shard: String? { shardFlag ?? EnvironmentDefault.string("SHARD") }
     @Option(help: "Prometheus URL of builtin metrics. Env: GITCANARY_METRICS_SERVER.")
     var metricsServer: String = EnvironmentDefault.string("METRICS_SERVER", default: "http://prometheus:9090")
-    @Option(help: "At most N canaries in an analysis at once (approximate across shards). Env: GITCANARY_MAX_PROGRESSING.")
-    var maxProgressing: Int? = EnvironmentDefault.string("MAX_PROGRESSING").flatMap(Int.init)
-    @Option(help: "The run's analysis clock as RFC 3339 (simulation and tests; default: the API server's clock). Env: GITCANARY_NOW.")
-    var now: String? = EnvironmentDefault.string("NOW")
+    @Option(name: .customLong("max-progressing"), help: "At most N canaries in an analysis at once (approximate across shards). Env: GITCANARY_MAX_PROGRESSING.")
+    var maxProgressingFlag: Int?
+    /// `--max-progressing`, else its environment variable.
+    var maxProgressing: Int? { maxProgressingFlag ?? EnvironmentDefault.string("MAX_PROGRESSING").flatMap(Int.init) }
+    @Option(name: .customLong("now"), help: "The run's analysis clock as RFC 3339 (simulation and tests; default: the API server's clock). Env: GITCANARY_NOW.")
+    var nowFlag: String?
+    /// `--now`, else its environment variable.
+    var now: String? { nowFlag ?? EnvironmentDefault.string("NOW") }
     @Option(help: "The run's time budget in seconds. Env: GITCANARY_BUDGET.")
     var budget: Double = Double(EnvironmentDefault.string("BUDGET", default: "120")) ?? 120
     @Flag(inversion: .prefixedNo, help: "Delete objects GitCanary applied that left Git (shard 0 only). Env: GITCANARY_PRUNE.")
@@ -53,8 +75,10 @@ struct RunOptions: ParsableArguments {
     var leaseDuration: Double = Double(EnvironmentDefault.string("LEASE_DURATION", default: "15")) ?? 15
     @Option(help: "Namespace of the Lease and the inventory. Env: GITCANARY_SYSTEM_NAMESPACE.")
     var systemNamespace: String = EnvironmentDefault.string("SYSTEM_NAMESPACE", default: "gitcanary-system")
-    @Option(help: "The gitcanary.dev/source label value (default: from the repository and path). Env: GITCANARY_SOURCE_NAME.")
-    var sourceName: String? = EnvironmentDefault.string("SOURCE_NAME")
+    @Option(name: .customLong("source-name"), help: "The gitcanary.dev/source label value (default: from the repository and path). Env: GITCANARY_SOURCE_NAME.")
+    var sourceNameFlag: String?
+    /// `--source-name`, else its environment variable.
+    var sourceName: String? { sourceNameFlag ?? EnvironmentDefault.string("SOURCE_NAME") }
     @Option(help: "Canaries planned and applied at once. Env: GITCANARY_CONCURRENCY.")
     var concurrency: Int = EnvironmentDefault.int("CONCURRENCY", default: 4)
 
@@ -74,17 +98,25 @@ struct RunOptions: ParsableArguments {
     var noCrossNamespaceRefs: Bool = EnvironmentDefault.bool("NO_CROSS_NAMESPACE_REFS", default: false)
     @Option(help: "Cluster name added to alerts. Env: GITCANARY_CLUSTER_NAME.")
     var clusterName: String = EnvironmentDefault.string("CLUSTER_NAME", default: "")
-    @Option(help: "Webhook receiving every event of canaries without an event hook. Env: GITCANARY_EVENT_WEBHOOK.")
-    var eventWebhook: String? = EnvironmentDefault.string("EVENT_WEBHOOK")
+    @Option(name: .customLong("event-webhook"), help: "Webhook receiving every event of canaries without an event hook. Env: GITCANARY_EVENT_WEBHOOK.")
+    var eventWebhookFlag: String?
+    /// `--event-webhook`, else its environment variable.
+    var eventWebhook: String? { eventWebhookFlag ?? EnvironmentDefault.string("EVENT_WEBHOOK") }
 
     @Option(help: "Output: text or json. Env: GITCANARY_OUTPUT.")
     var output: ReportFormat = ReportFormat(rawValue: EnvironmentDefault.string("OUTPUT", default: "text")) ?? .text
-    @Option(help: "Write a Markdown summary (for CI job pages) to this file. Env: GITCANARY_SUMMARY_FILE.")
-    var summaryFile: String? = EnvironmentDefault.string("SUMMARY_FILE")
-    @Option(help: "Push metrics to this Prometheus Pushgateway URL. Env: GITCANARY_PUSHGATEWAY.")
-    var pushgateway: String? = EnvironmentDefault.string("PUSHGATEWAY")
-    @Option(help: "Write metrics in Prometheus text format to this file. Env: GITCANARY_METRICS_FILE.")
-    var metricsFile: String? = EnvironmentDefault.string("METRICS_FILE")
+    @Option(name: .customLong("summary-file"), help: "Write a Markdown summary (for CI job pages) to this file. Env: GITCANARY_SUMMARY_FILE.")
+    var summaryFileFlag: String?
+    /// `--summary-file`, else its environment variable.
+    var summaryFile: String? { summaryFileFlag ?? EnvironmentDefault.string("SUMMARY_FILE") }
+    @Option(name: .customLong("pushgateway"), help: "Push metrics to this Prometheus Pushgateway URL. Env: GITCANARY_PUSHGATEWAY.")
+    var pushgatewayFlag: String?
+    /// `--pushgateway`, else its environment variable.
+    var pushgateway: String? { pushgatewayFlag ?? EnvironmentDefault.string("PUSHGATEWAY") }
+    @Option(name: .customLong("metrics-file"), help: "Write metrics in Prometheus text format to this file. Env: GITCANARY_METRICS_FILE.")
+    var metricsFileFlag: String?
+    /// `--metrics-file`, else its environment variable.
+    var metricsFile: String? { metricsFileFlag ?? EnvironmentDefault.string("METRICS_FILE") }
     @Flag(help: "Exit 3 when a canary failed (rolled back) in this run. Env: GITCANARY_FAIL_ON_ROLLBACK.")
     var failOnRollback: Bool = EnvironmentDefault.bool("FAIL_ON_ROLLBACK", default: false)
     @Option(help: "Log level: trace, debug, info, warning, error. Env: GITCANARY_LOG_LEVEL.")
