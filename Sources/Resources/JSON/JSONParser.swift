@@ -13,6 +13,11 @@ public struct JSONParser {
     /// same keys (`creationTimestamp`, `terminationMessagePath`, managed-field keys) thousands of times, and each would
     /// otherwise be a separate heap string held for the life of the value.
     private var longKeys: [UInt64: String] = [:]
+    /// The fields of the objects being parsed, innermost last: an object's fields are collected here and moved into
+    /// a `JSONObject` of exactly their number when it closes (no growing of the object's storage field by field).
+    private var fieldStack: [(String, JSONValue)] = []
+    /// The same for the items of arrays.
+    private var itemStack: [JSONValue] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -80,9 +85,9 @@ public struct JSONParser {
 
     private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         index += 1
-        var object = JSONObject()
         skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(JSONObject()) }
+        let base = fieldStack.count
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
@@ -91,27 +96,42 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after key") }
             index += 1
             skipSpace()
-            object[key] = try parseValue(depth: depth + 1)
+            let value = try parseValue(depth: depth + 1)
+            fieldStack.append((key, value))
             skipSpace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                var object = JSONObject()
+                object.reserveCapacity(fieldStack.count - base)
+                // A repeated key keeps its first position and its last value, as assigning field by field does.
+                for i in base..<fieldStack.count { object[fieldStack[i].0] = fieldStack[i].1 }
+                fieldStack.removeSubrange(base...)
+                return .object(object)
+            }
             throw error("expected ',' or '}' in object")
         }
     }
 
     private mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         index += 1
-        var items: [JSONValue] = []
         skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array([]) }
+        let base = itemStack.count
         while true {
             skipSpace()
-            items.append(try parseValue(depth: depth + 1))
+            let item = try parseValue(depth: depth + 1)
+            itemStack.append(item)
             skipSpace()
             guard index < bytes.count else { throw error("unterminated array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                let items = Array(itemStack[base...])
+                itemStack.removeSubrange(base...)
+                return .array(items)
+            }
             throw error("expected ',' or ']' in array")
         }
     }
