@@ -12,39 +12,7 @@ import Resources
 /// `GITCANARY_<NAME>` environment variable. Secrets (Git credentials, Slack/Teams URLs) come only from files or the
 /// environment.
 struct RunOptions: ParsableArguments {
-    @Option(name: .customLong("repo"), help: "Repository URL (https, http, ssh, git, file) or local path. Env: GITCANARY_REPO.")
-    var repoFlag: String?
-    /// `--repo`, else its environment variable.
-    var repo: String? { repoFlag ?? EnvironmentDefault.string("REPO") }
-    @Option(name: .customLong("ref"), help: "Branch, tag or commit (default: the remote's default branch). Env: GITCANARY_REF.")
-    var refFlag: String?
-    /// `--ref`, else its environment variable.
-    var ref: String? { refFlag ?? EnvironmentDefault.string("REF") }
-    @Option(help: "Directory inside the repository (default: the root). Env: GITCANARY_PATH.")
-    var path: String = EnvironmentDefault.string("PATH", default: "")
-    @Option(name: .customLong("cache-dir"), help: "Git cache directory. Env: GITCANARY_CACHE_DIR.")
-    var cacheDirFlag: String?
-    /// `--cache-dir`, else its environment variable.
-    var cacheDir: String? { cacheDirFlag ?? EnvironmentDefault.string("CACHE_DIR") }
-    @Option(help: "Time limit of the Git fetch in seconds. Env: GITCANARY_GIT_TIMEOUT.")
-    var gitTimeout: Double = Double(EnvironmentDefault.string("GIT_TIMEOUT", default: "60")) ?? 60
-    @Option(name: .customLong("git-credentials-dir"), help: "Directory with Git credential files (username, password, token, ca.crt, identity, known_hosts). Env: GITCANARY_GIT_CREDENTIALS_DIR.")
-    var gitCredentialsDirFlag: String?
-    /// `--git-credentials-dir`, else its environment variable.
-    var gitCredentialsDir: String? { gitCredentialsDirFlag ?? EnvironmentDefault.string("GIT_CREDENTIALS_DIR") }
-    @Option(name: .customLong("git-ssh-key-file"), help: "SSH private key file. Env: GITCANARY_GIT_SSH_KEY_FILE.")
-    var gitSshKeyFileFlag: String?
-    /// `--git-ssh-key-file`, else its environment variable.
-    var gitSshKeyFile: String? { gitSshKeyFileFlag ?? EnvironmentDefault.string("GIT_SSH_KEY_FILE") }
-    @Option(name: .customLong("git-known-hosts-file"), help: "known_hosts file. Env: GITCANARY_GIT_KNOWN_HOSTS_FILE.")
-    var gitKnownHostsFileFlag: String?
-    /// `--git-known-hosts-file`, else its environment variable.
-    var gitKnownHostsFile: String? { gitKnownHostsFileFlag ?? EnvironmentDefault.string("GIT_KNOWN_HOSTS_FILE") }
-    @Option(name: .customLong("git-ca-file"), help: "PEM CA bundle for HTTPS Git remotes. Env: GITCANARY_GIT_CA_FILE.")
-    var gitCaFileFlag: String?
-    /// `--git-ca-file`, else its environment variable.
-    var gitCaFile: String? { gitCaFileFlag ?? EnvironmentDefault.string("GIT_CA_FILE") }
-
+    @OptionGroup var git: GitOptions
     @OptionGroup var kube: KubeOptions
 
     @Option(name: .customLong("selector"), help: "Label selector of the canaries to handle. Env: GITCANARY_SELECTOR.")
@@ -176,7 +144,7 @@ struct RunOptions: ParsableArguments {
         return ReconcileOptions(
             mode: mode, namespace: explicitNamespace, allNamespaces: kube.allNamespaces,
             defaultNamespace: client.configuration.namespace, selector: selector, shard: try resolvedShard(), prune: prune,
-            sourceName: sourceName ?? ReconcileOptions.sourceName(repository: repo ?? "", path: path),
+            sourceName: sourceName ?? ReconcileOptions.sourceName(repository: git.repo ?? "", path: git.path),
             systemNamespace: systemNamespace, maxProgressing: maxProgressing, now: nowDate,
             budget: .milliseconds(Int64(budget * 1000)), leaseWait: .milliseconds(Int64(leaseWait * 1000)),
             leaseDuration: .milliseconds(Int64(leaseDuration * 1000)), concurrency: concurrency, planner: planner,
@@ -185,15 +153,10 @@ struct RunOptions: ParsableArguments {
 
     /// The run's environment: Git source, Kubernetes client, HTTP client.
     func environment(logger: Logger) throws -> ReconcileEnvironment {
-        guard let repo else { throw ValidationError("--repo (or GITCANARY_REPO) is required") }
+        guard git.repo != nil else { throw ValidationError("--repo (or GITCANARY_REPO) is required") }
         let client = try kube.makeClient(logger: logger)
         do {
-            let credentials = try GitCredentials.load(
-                environment: ProcessInfo.processInfo.environment, directory: gitCredentialsDir, sshKeyFile: gitSshKeyFile,
-                knownHostsFile: gitKnownHostsFile, caFile: gitCaFile)
-            let source = try GitSource(
-                repository: repo, ref: ref, path: path, cacheDirectory: cacheDir, credentials: credentials,
-                timeout: .milliseconds(Int64(gitTimeout * 1000)))
+            let source = try git.source()
             var environment = ReconcileEnvironment(source: source, client: client, http: try CurlHTTPClient(), logger: logger)
             environment.keepUntilExit = { ExitArena.keep($0) }
             return environment
