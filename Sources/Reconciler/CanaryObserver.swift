@@ -11,14 +11,9 @@ struct ClusterSnapshot: Sendable {
     /// `canaries` decoded (`nil`: does not decode), once per observation rather than once per use.
     private(set) var decodedCanaries: [Canary?] = []
 
-    /// Sets the Canaries of this run and decodes them.
-    mutating func setCanaries(_ list: [JSONValue]) {
-        canaries = list
-        decodedCanaries = list.map { try? Canary(json: $0) }
-    }
-
-    /// Sets the Canaries, decoding them on every core (a thousand Canaries are a noticeable part of a no-op run).
-    mutating func setCanariesDecodingInParallel(_ list: [JSONValue]) async {
+    /// Sets the Canaries of this run and decodes them on every core (a thousand Canaries are a noticeable part of a
+    /// no-op run).
+    mutating func setCanaries(_ list: [JSONValue]) async {
         canaries = list
         // Small chunks: a core busy with other work (the sync's plan) must not hold back half of them.
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -104,7 +99,7 @@ struct CanaryObserver: Sendable {
                                count: shard.count) == shard.index
         }
         let sorted = selected.map { (Self.identity($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
-        await snap.setCanariesDecodingInParallel(sorted)
+        await snap.setCanaries(sorted)
 
         let decoded = snap.decodedCanaries.compactMap { $0 }
         var scopes = Set<ClusterSnapshot.Scope>()
