@@ -114,6 +114,7 @@ public struct Reconciler: Sendable {
             report.timings["plan"] = seconds(since: t)
             report.canaries = works.map(\.outcome)
             finish(&report)
+            environment.keepUntilExit?(Leftovers(snapshot: snapshot, works: works, syncPlan: syncPlan))
             return report
         }
         report.timings["plan"] = seconds(since: t)

@@ -7,6 +7,7 @@ import Reconciler
 import Resources
 import Sandbox
 import TestSupport
+import Synchronization
 import Testing
 
 /// The Reconciler's library API on an in-process Sandbox: `--max-progressing`, a held Lease, the JSON document and
@@ -72,6 +73,9 @@ struct ReconcilerRunTests {
             try git(["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "change"])
         }
 
+        /// What the last run handed to `keepUntilExit`.
+        let kept = Mutex<[any Sendable]>([])
+
         func run(_ configure: (inout ReconcileOptions) -> Void = { _ in }) async throws -> (RunReport, KubeClient) {
             let http = try CurlHTTPClient()
             let client = KubeClient(configuration: KubeClientConfiguration(server: harness.sandbox.apiURL), http: http)
@@ -81,7 +85,9 @@ struct ReconcilerRunTests {
             options.definitionTimeout = .seconds(10)
             configure(&options)
             let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-            let env = ReconcileEnvironment(source: source, client: client, http: http, logger: logger)
+            var env = ReconcileEnvironment(source: source, client: client, http: http, logger: logger)
+            kept.withLock { $0 = [] }
+            env.keepUntilExit = { [self] value in self.kept.withLock { $0.append(value) } }
             return (await Reconciler(environment: env).run(options), client)
         }
 
@@ -146,6 +152,8 @@ struct ReconcilerRunTests {
         #expect(w.phases(r) == ["a": "Initialized", "b": "Initialized"])
         let counts = w.harness.sandbox.requestCounts
         #expect(counts.mutating == 0)
+        // The observation and plans went to keepUntilExit (the CLI frees them with the process), once.
+        #expect(w.kept.withLock { $0.count } == 1)
         let lists = counts.byResource.compactMapValues { $0["list"] }
         #expect(lists["canaries.flagger.app"] == 1)
         #expect(lists["deployments.apps"] == 1)
