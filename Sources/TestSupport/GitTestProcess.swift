@@ -100,6 +100,9 @@ public final class GitTestServer: @unchecked Sendable {
     static func start(_ executable: String, _ arguments: [String], port: Int, logFile: String, environment: [String: String] = [:])
         throws -> GitTestServer?
     {
+        // A port something else already listens on would pass the readiness check below while this server fails to
+        // bind it (a test then talks to another test's server: "early EOF"): the caller retries with another port.
+        if GitTestProcess.isListening(port: port) { return nil }
         _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: GitTestProcess.resolve(executable))
@@ -114,7 +117,12 @@ public final class GitTestServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if !process.isRunning { return nil }  // most likely the port was taken: the caller retries
-            if GitTestProcess.isListening(port: port) { return server }
+            if GitTestProcess.isListening(port: port) {
+                // A server that failed to bind exits at once: make sure it is this one that listens.
+                usleep(20_000)
+                if process.isRunning { return server }
+                return nil
+            }
             usleep(10_000)
         }
         server.stop()
