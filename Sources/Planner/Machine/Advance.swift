@@ -230,7 +230,7 @@ struct Advance {
     /// Step 16 for idle phases: a change, not blocked by the failed-revision memory.
     func newRevisionPending() -> Bool {
         guard targetChanged() else {
-            b.decide("idle: \(b.phase.rawValue), no change to \(ctx.targetID)")
+            b.decideIdle("idle: \(b.phase.rawValue), no change to \(ctx.targetID)")
             return false
         }
         if let failed = b.status.failedRevision, failed.specHash == ctx.targetHash,
@@ -241,7 +241,7 @@ struct Advance {
                 b.status.failedRevision?.retriedBy = retry
                 return true
             }
-            b.decide("idle: revision \(failed.commit.map { String($0.prefix(7)) } ?? failed.specHash) failed"
+            b.decideIdle("idle: revision \(failed.commit.map { String($0.prefix(7)) } ?? failed.specHash) failed"
                 + (failed.reason.map { " (\($0))" } ?? "")
                 + "; it is not analysed again until Git changes it or gitcanary.dev/retry names its commit")
             return false

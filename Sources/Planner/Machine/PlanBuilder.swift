@@ -148,7 +148,16 @@ final class PlanBuilder {
         return input.settings.specHasher.hash(v)
     }
 
-    func decide(_ text: String) { plan.decision = text }
+    func decide(_ text: String) {
+        plan.decision = text
+        plan.idle = false
+    }
+
+    /// Decides that the canary waits for a change of its inputs, whatever the time (``CanaryPlan/idle``).
+    func decideIdle(_ text: String) {
+        plan.decision = text
+        plan.idle = true
+    }
 
     /// Marks the start of the step: what ``abandonStep(_:)`` would undo.
     func beginStep() {

@@ -23,7 +23,7 @@ struct Tick {
             return
         }
         if canary.isSuspended {
-            b.decide("suspended: spec.suspend is true, nothing is done")
+            b.decideIdle("suspended: spec.suspend is true, nothing is done")
             return
         }
         ensureFinalizer()

@@ -28,6 +28,10 @@ public struct CanaryPlan: Sendable, Hashable, Codable {
     public var nextDue: Date?
     /// Estimated promotion time when all remaining checks pass.
     public var eta: Date?
+    /// True when the canary waits for a change of its inputs (idle after a run, a failed revision, suspended): planned
+    /// again at any later time with the same Canary, the same observed objects and the same Git revision, the plan is
+    /// the same. No clock is involved, so a caller may reuse it while its inputs are unchanged.
+    public var idle: Bool
 
     /// Creates an empty plan.
     public init(canary: ObjectRef, decision: String = "") {
@@ -43,6 +47,7 @@ public struct CanaryPlan: Sendable, Hashable, Codable {
         self.hypothetical = false
         self.nextDue = nil
         self.eta = nil
+        self.idle = false
     }
 
     /// Writes that change something (not mere re-assertions of unchanged desired objects).
