@@ -69,6 +69,30 @@ struct DecodedCacheTests {
         #expect(Set(entries.keys.map(\.file)) == ["apps/podinfo/deployment.yaml", "apps/podinfo/service.yml", "apps/podinfo/settings.json"])
     }
 
+    @Test("each manifest read from a file carries a content id: equal while its file's blob is, whether decoded or cached")
+    func contentIDs() async throws {
+        let setup = try LocalSetup()
+        defer { setup.fixture.remove() }
+        let logger = CapturedLogs().logger
+        let source = try setup.source(path: "apps/podinfo")
+        func ids() async throws -> [String: String] {
+            let set = try await source.manifests(at: try await source.fetch(logger: logger).revision, logger: logger)
+            return Dictionary(uniqueKeysWithValues: set.manifests.map { ("\($0.kind)/\($0.name)", $0.contentID ?? "none") })
+        }
+        let decoded = try await ids()
+        #expect(!decoded.values.contains("none"))
+        #expect(Set(decoded.values).count == decoded.count, "one id per manifest")
+        #expect(decoded.values.allSatisfy { $0.hasPrefix("apps/podinfo/") })
+        let cached = try await ids()
+        #expect(cached == decoded)
+        try setup.fixture.write("apps/podinfo/deployment.yaml", StandardTree.deployment.replacingOccurrences(of: "replicas: 2", with: "replicas: 5"))
+        _ = try setup.fixture.commit("scale")
+        let changed = try await ids()
+        let deployment = try #require(decoded.keys.first { $0.hasPrefix("Deployment/") })
+        #expect(changed[deployment] != decoded[deployment])
+        for key in decoded.keys where key != deployment { #expect(changed[key] == decoded[key], "\(key)") }
+    }
+
     @Test("a damaged, truncated or foreign cache file is ignored and replaced", arguments: ["garbage", "truncated", "version"])
     func damaged(_ damage: String) async throws {
         let setup = try LocalSetup()

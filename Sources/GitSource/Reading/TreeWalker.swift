@@ -96,7 +96,7 @@ struct TreeWalker {
     /// Decodes one file (or takes what an earlier read decoded from the same blob); problems become ``errors`` entries.
     mutating func file(_ id: ObjectID, path: String) -> [Manifest] {
         guard seen.insert(path).inserted else { return [] }
-        if let cached = cache?.manifests(file: path, blob: id.hex) { return cached }
+        if let cached = cache?.manifests(file: path, blob: id.hex) { return Self.identified(cached, path: path, blob: id) }
         let blob: (bytes: [UInt8], isBinary: Bool)
         do { blob = try repository.blob(id) } catch {
             errors.append(ManifestFileError(location: SourceLocation(file: path), message: "cannot read the file from the cache: \(error)"))
@@ -120,10 +120,20 @@ struct TreeWalker {
             }
             // Only files without a problem are kept: a broken file is decoded, and reported, on every read.
             if errors.count == errorCount { cache?.store(out, file: path, blob: id.hex) }
-            return out
+            return Self.identified(out, path: path, blob: id)
         } catch {
             errors.append(ManifestFileError(error))
             return []
+        }
+    }
+
+    /// Sets each manifest's ``Manifest/contentID``: the file's path and blob id, the decoder's version (another decoder
+    /// may read the same bytes differently) and the document's position in the file.
+    static func identified(_ manifests: [Manifest], path: String, blob: ObjectID) -> [Manifest] {
+        manifests.map { m in
+            var m = m
+            m.contentID = "\(path)@\(blob.hex)/\(ManifestArchive.version):\(m.source.line):\(m.source.column)"
+            return m
         }
     }
 

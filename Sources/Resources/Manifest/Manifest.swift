@@ -2,18 +2,34 @@
 ///
 /// The object is kept as a ``JSONValue``, so every field, known or not, survives a read-modify-write.
 public struct Manifest: Sendable, Hashable {
-    /// The whole object (always a JSON object).
-    public var object: JSONValue
+    /// The whole object (always a JSON object). Changing it clears ``contentID``.
+    public var object: JSONValue {
+        didSet { contentID = nil }
+    }
     /// File and line of the document that declared it.
     public var source: SourceLocation
     /// Lines of the object's fields, for messages that point at a field.
     public var sourceMap: SourceMap
+    /// An identity of ``object`` as read: two manifests with the same identity hold the same object (the Git source
+    /// sets it to the file's path and blob id and the document's position). `nil` when unknown, and once the object
+    /// is changed. Not part of equality.
+    public var contentID: String?
 
     /// Creates a manifest from an object.
     public init(object: JSONValue, source: SourceLocation = SourceLocation(file: ""), sourceMap: SourceMap = SourceMap()) {
         self.object = object
         self.source = source
         self.sourceMap = sourceMap
+    }
+
+    public static func == (a: Manifest, b: Manifest) -> Bool {
+        a.object == b.object && a.source == b.source && a.sourceMap == b.sourceMap
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(object)
+        hasher.combine(source)
+        hasher.combine(sourceMap)
     }
 
     /// `apiVersion`, or "" when missing.
