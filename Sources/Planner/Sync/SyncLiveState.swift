@@ -72,6 +72,8 @@ public struct SyncInput: Sendable {
     /// was asked to share), every object, typed (`apiVersion`/`kind` set): the canaries' observation reuses them
     /// instead of listing the same scope again.
     public var unfiltered: [SyncScope: [JSONValue]] = [:]
+    /// What earlier runs verified (``SyncMemo``); `nil` plans every object in full.
+    public var memo: SyncMemo?
 
     /// Creates an input.
     public init(

@@ -73,6 +73,9 @@ public struct SyncOwnership: Sendable {
         return routingNames["\(key.namespace)/\(key.name)"]
     }
 
+    /// Whether the rollout owns the object's `spec.replicas` (it is a canary's target).
+    public func ownsReplicas(of key: SyncKey) -> Bool { targets[key] != nil }
+
     /// Removes the rollout-owned fields from a desired object; returns the Git replica count it removed, if any.
     public func strip(_ object: inout JSONValue, key: SyncKey) -> Int64? {
         guard targets[key] != nil, let replicas = object["spec", "replicas"] else { return nil }

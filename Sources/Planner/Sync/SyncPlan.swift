@@ -93,6 +93,10 @@ public struct SyncPlan: Sendable, Hashable {
     public var inventoryChanged: Bool
     /// The replica count Git declares for each canary target (it becomes the primary's; never applied to the target).
     public var gitReplicas: [SyncKey: Int64]
+    /// The pairs verified unchanged by this plan, for the next run's ``SyncInput/memo`` (`nil` when the input had none).
+    public var memo: SyncMemo?
+    /// How many objects ``SyncInput/memo`` showed unchanged (not normalised, hashed or compared again).
+    public var memoHits = 0
 
     /// Creates a plan.
     public init(

@@ -62,7 +62,7 @@ public struct SyncPlanner: Sendable {
     enum Evaluated: Sendable {
         case conflict(SyncConflict)
         case otherShard
-        case entry(SyncEntry, key: SyncKey, version: String, replicas: Int64?)
+        case entry(SyncEntry, key: SyncKey, version: String, replicas: Int64?, verified: String? = nil)
     }
 
     func prepare(_ input: SyncInput) -> Prepared {
@@ -126,9 +126,19 @@ public struct SyncPlanner: Sendable {
         if options.shard.isSharded, p.shards.shard(of: s.key) != options.shard.index { return .otherShard }
         var object = s.object
         let replicas = p.ownership.strip(&object, key: s.key)
-        let (body, hash) = p.normalizer.finish(object)
         let stage = SyncKindOrder.stage(group: s.key.group, kind: s.key.kind)
         let version = objectRef.version
+        // A pair verified unchanged by an earlier run, with the same identities: unchanged again (``SyncMemo``).
+        let fingerprint = input.live[s.key].flatMap { live in
+            input.memo?.fingerprint(s, live: live, ownsReplicas: p.ownership.ownsReplicas(of: s.key), normalizer: p.normalizer)
+        }
+        if let fingerprint, let live = input.live[s.key], input.memo?.verified.contains(fingerprint) == true {
+            let hash = Manifest(object: live).annotations[SyncLabels.appliedHash] ?? ""
+            return .entry(SyncEntry(
+                ref: objectRef, stage: stage, action: .unchanged(Self.unchangedMessage(hash)), exists: true),
+                key: s.key, version: version, replicas: replicas, verified: fingerprint)
+        }
+        let (body, hash) = p.normalizer.finish(object)
         guard let live = input.live[s.key] else {
             return .entry(SyncEntry(ref: objectRef, stage: stage, action: .apply(body), exists: false), key: s.key, version: version, replicas: replicas)
         }
@@ -136,13 +146,16 @@ public struct SyncPlanner: Sendable {
         let handover = p.ownership.handover(live: live, key: s.key, apiVersion: objectRef.apiVersion)
         if liveHash == hash && handover == nil && SyncCompare.holds(SyncCompare.comparable(body, live: live), in: live) {
             return .entry(SyncEntry(
-                ref: objectRef, stage: stage,
-                action: .unchanged("applied-hash \(hash.prefix(12)) matches and every field Git declares holds"),
-                exists: true), key: s.key, version: version, replicas: replicas)
+                ref: objectRef, stage: stage, action: .unchanged(Self.unchangedMessage(hash)), exists: true),
+                key: s.key, version: version, replicas: replicas, verified: fingerprint)
         }
         return .entry(SyncEntry(
             ref: objectRef, stage: stage, action: .apply(body), exists: true,
             changes: SyncDiff.changes(desired: body, live: live), handover: handover), key: s.key, version: version, replicas: replicas)
+    }
+
+    static func unchangedMessage(_ hash: String) -> String {
+        "applied-hash \(hash.prefix(12)) matches and every field Git declares holds"
     }
 
     func assemble(_ p: Prepared, _ input: SyncInput, _ evaluated: [Evaluated]) -> SyncPlan {
@@ -151,11 +164,13 @@ public struct SyncPlanner: Sendable {
         var entries: [SyncEntry] = []
         var inventory = SyncInventory()
         var gitReplicas: [SyncKey: Int64] = [:]
+        var verified = Set<String>()
         for e in evaluated {
             switch e {
             case .conflict(let c): conflicts.append(c)
             case .otherShard: continue
-            case .entry(let entry, let key, let version, let replicas):
+            case .entry(let entry, let key, let version, let replicas, let fingerprint):
+                if let fingerprint { verified.insert(fingerprint) }
                 if let replicas { gitReplicas[key] = replicas }
                 inventory.keys.insert(key)
                 inventory.versions[key.groupKind] = version
@@ -175,11 +190,14 @@ public struct SyncPlanner: Sendable {
         }
         for (k, v) in previousOwn?.versions ?? [:] where inventory.versions[k] == nil { inventory.versions[k] = v }
         let changed = previousOwn.map { !inventory.sameStored(as: $0) } ?? !inventory.keys.isEmpty
-        return SyncPlan(
+        var plan = SyncPlan(
             // Already in kind order; a stable split keeps it within each stage.
             entries: entries.filter { $0.stage == .definitions } + entries.filter { $0.stage == .resources } + prunes,
             conflicts: conflicts,
             inventory: inventory, inventoryChanged: changed, gitReplicas: gitReplicas)
+        plan.memo = input.memo.map { SyncMemo(verified: verified, salt: $0.salt) }
+        plan.memoHits = input.memo.map { $0.verified.intersection(verified).count } ?? 0
+        return plan
     }
 
     static func carriesSource(_ live: JSONValue, _ source: String) -> Bool {
