@@ -15,6 +15,10 @@ struct CanaryWork: Sendable {
     var needsWrite = false
     /// What is reported.
     var outcome: CanaryOutcome
+    /// The fingerprint of what its plan reads (``PlanFingerprint``; nil without a plan memo).
+    var fingerprint: String?
+    /// Whether the plan is the one remembered (``PlanMemo``) rather than planned this run.
+    var reused = false
 }
 
 /// The per-run inputs of canary planning, shared by the due check and the real plans.
@@ -55,16 +59,34 @@ struct PlanContext: Sendable {
     static let activePhases: Set<CanaryPhase> = [.progressing, .waitingPromotion, .promoting, .finalising]
 
     /// Plans every canary with ``DueProbe`` (no I/O) and decides which need writes; applies `--max-progressing`.
-    func precheck(_ snap: ClusterSnapshot) async -> [CanaryWork] {
+    /// With a `memo`, a canary whose fingerprint is the one remembered is not planned: its idle decision is reused.
+    func precheck(_ snap: ClusterSnapshot, memo: PlanMemo? = nil, fingerprint: PlanFingerprint? = nil) async -> [CanaryWork] {
         var works: [CanaryWork] = []
-        var byNamespace: [String: [ObjectRef: JSONValue]] = [:]
-        for (k, v) in snap.objects {
+        var grouped: [String: [(ClusterSnapshot.ObjectKey, JSONValue)]] = [:]
+        for (k, v) in snap.objects { grouped[k.namespace, default: []].append((k, v)) }
+        // One index per namespace, shared by its canaries (an index per canary would make planning quadratic); built
+        // only for namespaces with a canary to plan.
+        var observedByNamespace: [String: ([ObjectRef: JSONValue], ObservedIndex)] = [:]
+        func observed(_ namespace: String) -> ([ObjectRef: JSONValue], ObservedIndex) {
+            if let o = observedByNamespace[namespace] { return o }
+            var map: [ObjectRef: JSONValue] = [:]
+            let objects = grouped[namespace] ?? []
+            map.reserveCapacity(objects.count)
             // The snapshot's objects are typed (apiVersion and kind set from their LIST) and keyed by namespace and name.
-            let ref = ObjectRef(apiVersion: v["apiVersion"]?.stringValue ?? "", kind: k.kind, namespace: k.namespace, name: k.name)
-            byNamespace[k.namespace, default: [:]][ref] = v
+            for (k, v) in objects {
+                map[ObjectRef(apiVersion: v["apiVersion"]?.stringValue ?? "", kind: k.kind, namespace: k.namespace, name: k.name)] = v
+            }
+            let o = (map, ObservedIndex(map))
+            observedByNamespace[namespace] = o
+            return o
         }
-        // One index per namespace, shared by its canaries (an index per canary would make planning quadratic).
-        var indexes: [String: ObservedIndex] = [:]
+        var namespaceDigests: [String: [UInt8]?] = [:]
+        func digest(_ namespace: String) -> [UInt8]? {
+            if let d = namespaceDigests[namespace] { return d }
+            let d = PlanFingerprint.namespace(grouped[namespace] ?? [])
+            namespaceDigests[namespace] = d
+            return d
+        }
         for (json, decoded) in zip(snap.canaries, snap.decodedCanaries) {
             let m = Manifest(object: json)
             var outcome = CanaryOutcome(ref: m.ref)
@@ -88,13 +110,23 @@ struct PlanContext: Sendable {
                 works.append(work)
                 continue
             }
-            let observed = byNamespace[canary.namespace] ?? [:]
-            let index = indexes[canary.namespace] ?? ObservedIndex(observed)
-            indexes[canary.namespace] = index
+            let replicas = gitReplicas(of: canary)
+            if let fingerprint, let d = digest(canary.namespace) {
+                work.fingerprint = fingerprint.canary(json, namespace: d, gitReplicas: replicas)
+                if let f = work.fingerprint, let entry = memo?.entries[PlanMemo.key(canary.namespace, canary.name)], entry.fingerprint == f {
+                    var plan = CanaryPlan(canary: m.ref, decision: entry.decision)
+                    plan.idle = true
+                    work.outcome.plan = plan
+                    work.reused = true
+                    works.append(work)
+                    continue
+                }
+            }
+            let (map, index) = observed(canary.namespace)
             var input = PlanInput(
-                canary: canary, observed: observed, index: index, now: now, revision: revision,
+                canary: canary, observed: map, index: index, now: now, revision: revision,
                 settings: options.planner, random: Self.random())
-            input.targetReplicasFromGit = gitReplicas(of: canary)
+            input.targetReplicasFromGit = replicas
             work.input = input
             works.append(work)
         }

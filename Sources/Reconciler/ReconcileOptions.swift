@@ -121,6 +121,9 @@ public struct ReconcileEnvironment: Sendable {
     /// free them: the CLI keeps them until exit (freeing the trees of ten thousand objects took about 0.1 s of a
     /// 1.1 s no-op run at 1,000 canaries), as compilers skip freeing their heap before exiting.
     public var keepUntilExit: (@Sendable (any Sendable) -> Void)?
+    /// Where idle canaries' plans are remembered between runs (``PlanMemoLocation``); `nil` (the default) plans every
+    /// canary every run.
+    public var planMemo: PlanMemoLocation?
     /// Creates an environment.
     public init(source: GitSource, client: KubeClient, http: any HTTPClient, logger: Logger) {
         self.source = source

@@ -25,9 +25,9 @@ extension Reconciler {
     /// run that writes nothing).
     func observe(
         _ desired: [Manifest], syncOptions: SyncOptions, namespaces: [String]?, observer: CanaryObserver, options: ReconcileOptions,
-        timings: inout ObservationTimings
+        syncMemo: SyncMemo?, timings: inout ObservationTimings
     ) async -> Observation {
-        let input: SyncInput
+        var input: SyncInput
         let started = ContinuousClock.now
         do {
             input = try await SyncObserver(client: environment.client, concurrency: options.concurrency).observe(
@@ -37,9 +37,11 @@ extension Reconciler {
         }
         let observed = ContinuousClock.now
         timings.syncObservation = Self.seconds(observed - started)
+        input.memo = syncMemo
         let prefetched = input.unfiltered
+        let planInput = input
         async let plannedSync = { () -> (SyncPlan, Double) in
-            let plan = await SyncPlanner().plan(input, parallelism: ProcessInfo.processInfo.activeProcessorCount)
+            let plan = await SyncPlanner().plan(planInput, parallelism: ProcessInfo.processInfo.activeProcessorCount)
             return (plan, Self.seconds(ContinuousClock.now - observed))
         }()
         do {

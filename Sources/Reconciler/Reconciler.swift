@@ -65,8 +65,10 @@ public struct Reconciler: Sendable {
         let namespaces = canaryNamespaces(options, manifests: set.manifests)
         let observer = CanaryObserver(client: client, concurrency: options.concurrency)
         var parts = ObservationTimings()
+        let syncMemo = environment.planMemo.map(SyncMemoFile.load)
         let observation = await observe(
-            set.manifests, syncOptions: syncOptions, namespaces: namespaces, observer: observer, options: options, timings: &parts)
+            set.manifests, syncOptions: syncOptions, namespaces: namespaces, observer: observer, options: options,
+            syncMemo: syncMemo, timings: &parts)
         report.timings["observe.sync"] = parts.syncObservation
         report.timings["observe.syncPlan"] = parts.syncPlan
         report.timings["observe.canaries"] = parts.canaryObservation
@@ -96,13 +98,29 @@ public struct Reconciler: Sendable {
         }
         report.syncPlan = syncPlan
         report.timings["observe"] = seconds(since: t)
+        report.reusedObjects = syncPlan.memoHits
+        if let location = environment.planMemo, let memo = syncPlan.memo, memo.verified != syncMemo?.verified {
+            SyncMemoFile.save(memo, location, logger: logger)
+        }
 
         // 3. Plan each canary with a probe that asks nothing: is it due, or drifted? (`plan` plans against the state
         // the sync would leave: what Git declares laid over what is live.)
         t = ContinuousClock.now
         if options.mode == .plan { snapshot.overlay(syncPlan) }
         let context = PlanContext(options: options, revision: revision, now: now, syncPlan: syncPlan, observer: observer, namespaces: namespaces)
-        var works = await context.precheck(snapshot)
+        // `plan` lays the sync's bodies over the observed objects without new resourceVersions: no memo then.
+        let memoLocation = options.mode == .plan && syncPlan.hasWrites ? nil : environment.planMemo
+        let memo = memoLocation.map { PlanMemo.load($0, logger: logger) }
+        let fingerprint = memoLocation.map {
+            PlanFingerprint(salt: $0.salt, server: client.configuration.server, settings: options.planner, revision: revision)
+        }
+        func remember(_ works: [CanaryWork]) {
+            report.reusedPlans = works.filter(\.reused).count
+            guard let memoLocation else { return }
+            let updated = PlanMemo.remembering(works)
+            if updated != memo { updated.save(memoLocation, logger: logger) }
+        }
+        var works = await context.precheck(snapshot, memo: memo, fingerprint: fingerprint)
         let deadline = Deadline(after: options.budget, from: started)
         if options.mode == .plan {
             var config = options.analysis
@@ -112,6 +130,7 @@ public struct Reconciler: Sendable {
                 objects: ObjectListAnalysisObjects(objects: snapshot.analysisObjects), deadline: deadline, logger: logger)
             works = await context.replan(works, probe: analyzer)
             report.timings["plan"] = seconds(since: t)
+            remember(works)
             report.canaries = works.map(\.outcome)
             finish(&report)
             environment.keepUntilExit?(Leftovers(snapshot: snapshot, works: works, syncPlan: syncPlan))
@@ -122,6 +141,7 @@ public struct Reconciler: Sendable {
         let anyWrites = syncPlan.hasWrites || works.contains { $0.needsWrite }
         guard anyWrites else {
             logger.info("nothing to write: no Lease taken")
+            remember(works)
             report.canaries = works.map(\.outcome)
             finish(&report)
             environment.keepUntilExit?(Leftovers(snapshot: snapshot, works: works, syncPlan: syncPlan))
@@ -164,7 +184,7 @@ public struct Reconciler: Sendable {
         // before this one may have advanced them (its step must not be taken twice).
         do {
             snapshot = try await observer.observe(namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner)
-            works = await context.precheck(snapshot)
+            works = await context.precheck(snapshot, memo: memo, fingerprint: fingerprint)
         } catch {
             report.errors.append("observe canaries under the Lease: \(error.description)")
             works = []
@@ -205,6 +225,7 @@ public struct Reconciler: Sendable {
         }
         report.timings["apply"] = seconds(since: t)
         _ = await lease.release()
+        remember(works)
         report.canaries = works.map(\.outcome)
         finish(&report)
         environment.keepUntilExit?(Leftovers(snapshot: snapshot, works: works, syncPlan: syncPlan))

@@ -74,6 +74,10 @@ public struct RunReport: Sendable {
     public var requestsByVerb: [String: Int] = [:]
     /// API request errors.
     public var requestErrors = 0
+    /// Canaries whose remembered idle plan was reused rather than planned again (``PlanMemo``).
+    public var reusedPlans = 0
+    /// Objects of Git that an earlier run verified unchanged at the same resourceVersion (``SyncMemo``), not compared again.
+    public var reusedObjects = 0
     /// Stage timings in seconds (`git`, `observe`, `plan`, `apply`, `total`; within `observe`: `observe.sync` for the
     /// sync's LISTs, then `observe.syncPlan` and `observe.canaries`, which run at the same time).
     public var timings: [String: Double] = [:]

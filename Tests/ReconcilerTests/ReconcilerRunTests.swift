@@ -76,7 +76,7 @@ struct ReconcilerRunTests {
         /// What the last run handed to `keepUntilExit`.
         let kept = Mutex<[any Sendable]>([])
 
-        func run(_ configure: (inout ReconcileOptions) -> Void = { _ in }) async throws -> (RunReport, KubeClient) {
+        func run(memo: PlanMemoLocation? = nil, _ configure: (inout ReconcileOptions) -> Void = { _ in }) async throws -> (RunReport, KubeClient) {
             let http = try CurlHTTPClient()
             let client = KubeClient(configuration: KubeClientConfiguration(server: harness.sandbox.apiURL), http: http)
             let source = try GitSource(repository: repo, ref: "main", cacheDirectory: cache)
@@ -86,6 +86,7 @@ struct ReconcilerRunTests {
             configure(&options)
             let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
             var env = ReconcileEnvironment(source: source, client: client, http: http, logger: logger)
+            env.planMemo = memo
             kept.withLock { $0 = [] }
             env.keepUntilExit = { [self] value in self.kept.withLock { $0.append(value) } }
             return (await Reconciler(environment: env).run(options), client)
@@ -96,9 +97,9 @@ struct ReconcilerRunTests {
         }
 
         /// Runs, a minute apart, until both canaries are Initialized (at most four runs), each without errors.
-        func initialize() async throws {
+        func initialize(memo: PlanMemoLocation? = nil) async throws {
             for _ in 0..<4 {
-                let (r, _) = try await run()
+                let (r, _) = try await run(memo: memo)
                 #expect(r.errors.isEmpty, "\(r.errors)")
                 if phases(r).values.allSatisfy({ $0 == "Initialized" }) && r.canaries.count == 2 { return }
                 harness.sandbox.advanceClock(by: 60)

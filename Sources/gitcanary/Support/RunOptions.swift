@@ -47,6 +47,8 @@ struct RunOptions: ParsableArguments {
     var sourceNameFlag: String?
     /// `--source-name`, else its environment variable.
     var sourceName: String? { sourceNameFlag ?? EnvironmentDefault.string("SOURCE_NAME") }
+    @Flag(inversion: .prefixedNo, help: "Remember idle canaries' plans in the cache directory and reuse them while nothing they read changed. Env: GITCANARY_PLAN_MEMO.")
+    var planMemo: Bool = EnvironmentDefault.bool("PLAN_MEMO", default: true)
     @Option(help: "Canaries planned and applied at once. Env: GITCANARY_CONCURRENCY.")
     var concurrency: Int = EnvironmentDefault.int("CONCURRENCY", default: 4)
 
@@ -99,6 +101,15 @@ struct RunOptions: ParsableArguments {
         if let maxProgressing, maxProgressing < 1 { throw ValidationError("--max-progressing must be at least 1") }
         if budget <= 0 { throw ValidationError("--budget must be positive") }
         if !["auto", "text", "json"].contains(logFormat) { throw ValidationError("--log-format must be auto, text or json") }
+    }
+
+    /// The plan memo of this API server, source, shard and canary selection, beside the Git cache.
+    func planMemoLocation(cacheDirectory: String, server: String) throws -> PlanMemoLocation {
+        let scope = [server, sourceName ?? ReconcileOptions.sourceName(repository: git.repo ?? "", path: git.path),
+                     try resolvedShard().description, kube.allNamespaces ? "-A" : (kube.namespace ?? EnvironmentDefault.string("NAMESPACE") ?? ""),
+                     selector ?? ""].joined(separator: "\u{0}")
+        let name = String(SHA256.hex(Array(scope.utf8)).prefix(32))
+        return PlanMemoLocation(directory: "\(cacheDirectory)/memo", name: name, salt: GitCanaryVersion.string)
     }
 
     /// Parses `INDEX/COUNT`, or the Indexed Job's `JOB_COMPLETION_INDEX` with `GITCANARY_SHARD_COUNT`.
@@ -159,6 +170,7 @@ struct RunOptions: ParsableArguments {
             let source = try git.source()
             var environment = ReconcileEnvironment(source: source, client: client, http: try CurlHTTPClient(), logger: logger)
             environment.keepUntilExit = { ExitArena.keep($0) }
+            if planMemo { environment.planMemo = try planMemoLocation(cacheDirectory: source.cacheDirectory, server: client.configuration.server) }
             return environment
         } catch let error as GitSourceError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

@@ -1,0 +1,142 @@
+import Foundation
+import Reconciler
+import Resources
+import TestSupport
+import Testing
+
+/// The memo of verified work (idle canaries' plans, objects the sync found unchanged): reused only while nothing it
+/// was computed from changed. Drift is made with kubectl, an independent client.
+@Suite("Plan memo")
+struct PlanMemoTests {
+    typealias World = ReconcilerRunTests.World
+
+    static func location(_ w: World) -> PlanMemoLocation {
+        PlanMemoLocation(directory: w.cache + "/memo", name: "test", salt: "test-1")
+    }
+
+    static func decisions(_ r: RunReport) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: r.canaries.map { ($0.ref.name, $0.decision) })
+    }
+
+    @Test("a no-op run reuses the idle plans and the verified objects, and decides exactly what a full run decides")
+    func noOpReuses() async throws {
+        let w = try World()
+        defer { w.harness.stop() }
+        let memo = Self.location(w)
+        try await w.initialize(memo: memo)
+        w.harness.sandbox.advanceClock(by: 60)
+        let (first, _) = try await w.run(memo: memo)
+        let (full, _) = try await w.run()
+        w.harness.sandbox.resetRequestCounts()
+        let (reused, _) = try await w.run(memo: memo)
+        #expect(reused.errors.isEmpty, "\(reused.errors)")
+        #expect(w.harness.sandbox.requestCounts.mutating == 0)
+        #expect(first.errors.isEmpty, "\(first.errors)")
+        #expect(reused.reusedPlans == 2)
+        // Every object of Git: the namespace, two Deployments, two Canaries, the CRDs.
+        #expect(reused.reusedObjects == reused.syncPlan?.unchangedCount)
+        #expect((reused.syncPlan?.unchangedCount ?? 0) >= 5)
+        #expect(full.reusedPlans == 0 && full.reusedObjects == 0)
+        #expect(Self.decisions(reused) == Self.decisions(full))
+        #expect(Self.decisions(reused)["a"]?.hasPrefix("idle: Initialized") == true)
+        #expect(w.phases(reused) == ["a": "Initialized", "b": "Initialized"])
+        let doc = ReportJSON.document(reused)
+        #expect(doc["reusedPlans"]?.intValue == 2)
+    }
+
+    @Test("a generated object changed or deleted behind the run's back is repaired: the namespace's fingerprint changed",
+          .enabled(if: KubectlTool.detect() != nil, "kubectl is not installed"))
+    func generatedDriftRepaired() async throws {
+        let kubectl = try #require(KubectlTool.detect())
+        let w = try World()
+        defer { w.harness.stop() }
+        let memo = Self.location(w)
+        try await w.initialize(memo: memo)
+        _ = try await w.run(memo: memo)
+        let (warm, _) = try await w.run(memo: memo)
+        #expect(warm.reusedPlans == 2)
+        // Changed (same names, a new resourceVersion), then deleted.
+        let selector = #"{"spec":{"selector":{"app":"elsewhere"}}}"#
+        let patched = try w.harness.kubectl(kubectl, ["-n", "mp", "patch", "service", "a-canary", "--type", "merge", "-p", selector])
+        #expect(patched.status == 0, "\(patched.stderr)")
+        let (repaired, _) = try await w.run(memo: memo)
+        #expect(repaired.errors.isEmpty, "\(repaired.errors)")
+        #expect(repaired.reusedPlans == 0)
+        let patchedBack = try w.harness.kubectl(kubectl, ["-n", "mp", "get", "service", "a-canary", "-o", "jsonpath={.spec.selector.app}"])
+        #expect(patchedBack.stdout == "a-canary" || patchedBack.stdout == "a", "\(patchedBack.stdout) \(patchedBack.stderr)")
+        #expect(patchedBack.stdout != "elsewhere")
+        _ = try await w.run(memo: memo)
+        let deleted = try w.harness.kubectl(kubectl, ["-n", "mp", "delete", "service", "a-canary"])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        let (r, _) = try await w.run(memo: memo)
+        #expect(r.errors.isEmpty, "\(r.errors)")
+        #expect(r.reusedPlans == 0)
+        let get = try w.harness.kubectl(kubectl, ["-n", "mp", "get", "service", "a-canary", "-o", "name"])
+        #expect(get.status == 0 && get.stdout.contains("service/a-canary"), "\(get.stderr)")
+        // Converged again: the next run plans both canaries once more (the repair changed their namespace after
+        // they were planned), and the one after reuses both plans.
+        let (replanned, _) = try await w.run(memo: memo)
+        #expect(replanned.reusedPlans == 0)
+        let (after, _) = try await w.run(memo: memo)
+        #expect(after.reusedPlans == 2)
+    }
+
+    @Test("an object of Git edited behind the run's back is applied again: its resourceVersion changed",
+          .enabled(if: KubectlTool.detect() != nil, "kubectl is not installed"))
+    func gitDriftRepaired() async throws {
+        let kubectl = try #require(KubectlTool.detect())
+        let w = try World()
+        defer { w.harness.stop() }
+        let memo = Self.location(w)
+        try await w.initialize(memo: memo)
+        _ = try await w.run(memo: memo)
+        let (warm, _) = try await w.run(memo: memo)
+        let verified = warm.reusedObjects
+        #expect(verified >= 5)
+        let patch = #"{"metadata":{"labels":{"team":"edited"}}}"#
+        let patched = try w.harness.kubectl(kubectl, ["-n", "mp", "patch", "deployment", "b", "--type", "merge", "-p", patch])
+        #expect(patched.status == 0, "\(patched.stderr)")
+        // A label Git does not declare is not drift (as with kubectl apply): still unchanged, but compared again.
+        let (extra, _) = try await w.run(memo: memo)
+        #expect(extra.reusedObjects == verified - 1)
+        #expect(extra.changeSet == nil)
+        // A field Git declares is drift: applied again.
+        let image = #"{"spec":{"template":{"spec":{"containers":[{"name":"c","image":"example/b:edited"}]}}}}"#
+        let edited = try w.harness.kubectl(kubectl, ["-n", "mp", "patch", "deployment", "b", "--type", "merge", "-p", image])
+        #expect(edited.status == 0, "\(edited.stderr)")
+        let (r, _) = try await w.run(memo: memo)
+        #expect(r.errors.isEmpty, "\(r.errors)")
+        #expect(r.changeSet?.entries.contains { $0.ref.kind == "Deployment" && $0.ref.name == "b" && $0.action != .unchanged } == true)
+        let get = try w.harness.kubectl(kubectl, ["-n", "mp", "get", "deployment", "b", "-o", "jsonpath={.spec.template.spec.containers[0].image}"])
+        #expect(get.stdout == "example/b:v1", "\(get.stdout) \(get.stderr)")
+    }
+
+    @Test("a canary in an analysis is planned every run; an unreadable memo is ignored and replaced")
+    func activeCanaryAndDamagedMemo() async throws {
+        let w = try World()
+        defer { w.harness.stop() }
+        let memo = Self.location(w)
+        try await w.initialize(memo: memo)
+        _ = try await w.run(memo: memo)
+        try w.changeImageOfA()
+        let (started, _) = try await w.run(memo: memo)
+        #expect(w.phases(started)["a"] == "Progressing")
+        // Not due yet (same minute): `a` is planned ("not due") every run. `b` is idle: planned once more (the last
+        // run's writes changed its namespace), then reused while the namespace stays unchanged.
+        _ = try await w.run(memo: memo)
+        let (notDue, _) = try await w.run(memo: memo)
+        #expect(Self.decisions(notDue)["a"]?.hasPrefix("not due") == true, "\(Self.decisions(notDue))")
+        #expect(Self.decisions(notDue)["b"]?.hasPrefix("idle") == true, "\(Self.decisions(notDue))")
+        #expect(notDue.reusedPlans == 1)
+        // Damaged files: ignored (everything planned in full), then written again.
+        for file in try FileManager.default.contentsOfDirectory(atPath: memo.directory) {
+            try "{not a memo".write(toFile: memo.directory + "/" + file, atomically: true, encoding: .utf8)
+        }
+        let (damaged, _) = try await w.run(memo: memo)
+        #expect(damaged.errors.isEmpty, "\(damaged.errors)")
+        #expect(damaged.reusedPlans == 0 && damaged.reusedObjects == 0)
+        #expect(Self.decisions(damaged) == Self.decisions(notDue))
+        let (again, _) = try await w.run(memo: memo)
+        #expect(again.reusedPlans == 1 && again.reusedObjects > 0)
+    }
+}
