@@ -13,14 +13,16 @@ struct ClusterSnapshot: Sendable {
 
     /// Sets the Canaries of this run and decodes them on every core (a thousand Canaries are a noticeable part of a
     /// no-op run).
-    mutating func setCanaries(_ list: [JSONValue]) async {
+    /// `decoded` holds, per Canary, its decoded form when already known (`.some(nil)`: does not decode), else `nil`.
+    mutating func setCanaries(_ list: [JSONValue], decoded known: [Canary??]? = nil) async {
         canaries = list
+        let known = known ?? Array(repeating: nil, count: list.count)
         // Small chunks: a core busy with other work (the sync's plan) must not hold back half of them.
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let chunk = max(32, (list.count + 4 * cores - 1) / (4 * cores))
         let starts = Array(stride(from: 0, to: list.count, by: chunk))
         let parts = await boundedMap(starts, limit: cores) { start in
-            list[start..<min(start + chunk, list.count)].map { try? Canary(json: $0) }
+            (start..<min(start + chunk, list.count)).map { i in known[i] ?? (try? Canary(json: list[i])) }
         }
         decodedCanaries = parts.flatMap { $0 }
     }
@@ -72,34 +74,43 @@ struct CanaryObserver: Sendable {
     /// `prefetched` (what the sync's observation of this run listed without a selector) are not listed again.
     func observe(
         namespaces: [String]?, selector: String?, shard: SyncShard, settings: PlannerSettings,
-        prefetched: [SyncScope: [JSONValue]] = [:]
+        prefetched: [SyncScope: [JSONValue]] = [:], prefetchedCanaries: [SyncScope: [Canary?]] = [:]
     ) async throws(KubeAPIError) -> ClusterSnapshot {
         var snap = ClusterSnapshot()
         let canaryMapping = BuiltinResources.canaries
         var all: [JSONValue] = []
+        var known: [Canary??] = []
         for ns in namespaces.map({ $0.map(Optional.some) }) ?? [nil] {
-            if let ns, let items = prefetched[SyncScope(apiVersion: canaryMapping.gvr.apiVersion, kind: canaryMapping.kind, namespace: ns)] {
+            let scope = SyncScope(apiVersion: canaryMapping.gvr.apiVersion, kind: canaryMapping.kind, namespace: ns)
+            if ns != nil, let items = prefetched[scope] {
                 all += items
+                if let decoded = prefetchedCanaries[scope], decoded.count == items.count {
+                    known += decoded.map { Optional.some($0) }
+                } else {
+                    known += Array(repeating: nil, count: items.count)
+                }
                 continue
             }
             do {
-                all += try await client.listAll(canaryMapping, namespace: ns).map(Self.typed(canaryMapping))
+                let items = try await client.listAll(canaryMapping, namespace: ns).map(Self.typed(canaryMapping))
+                all += items
+                known += Array(repeating: nil, count: items.count)
             } catch where error.isNotFound {
                 continue  // the Canary CRD is not installed (yet): no canaries
             }
         }
         snap.allCanaries = all
-        var selected = all
+        var selected = Array(all.indices)
         if let selector, !selector.isEmpty {
             let names = Set(try await listNames(canaryMapping, namespaces: namespaces, selector: selector))
-            selected = all.filter { names.contains(Self.identity($0)) }
+            selected = selected.filter { names.contains(Self.identity(all[$0])) }
         }
-        selected = selected.filter { c in
-            SyncSharding.shard(namespace: c["metadata", "namespace"]?.stringValue ?? "", name: c["metadata", "name"]?.stringValue ?? "",
+        selected = selected.filter { i in
+            SyncSharding.shard(namespace: all[i]["metadata", "namespace"]?.stringValue ?? "", name: all[i]["metadata", "name"]?.stringValue ?? "",
                                count: shard.count) == shard.index
         }
-        let sorted = selected.map { (Self.identity($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
-        await snap.setCanaries(sorted)
+        let sorted = selected.map { (Self.identity(all[$0]), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        await snap.setCanaries(sorted.map { all[$0] }, decoded: sorted.map { known[$0] })
 
         let decoded = snap.decodedCanaries.compactMap { $0 }
         var scopes = Set<ClusterSnapshot.Scope>()

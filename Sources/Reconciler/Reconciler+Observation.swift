@@ -47,7 +47,7 @@ extension Reconciler {
         do {
             let snapshot = try await observer.observe(
                 namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner,
-                prefetched: prefetched)
+                prefetched: prefetched, prefetchedCanaries: input.decodedCanaries)
             timings.canaryObservation = Self.seconds(ContinuousClock.now - observed)
             let (plan, planTime) = await plannedSync
             timings.syncPlan = planTime

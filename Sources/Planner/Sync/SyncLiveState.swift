@@ -72,6 +72,9 @@ public struct SyncInput: Sendable {
     /// was asked to share), every object, typed (`apiVersion`/`kind` set): the canaries' observation reuses them
     /// instead of listing the same scope again.
     public var unfiltered: [SyncScope: [JSONValue]] = [:]
+    /// The Canaries of ``unfiltered``, decoded in the same order (`nil`: does not decode), so that the canaries'
+    /// observation does not decode them again. Filled by the observer while other LISTs are still in flight.
+    public var decodedCanaries: [SyncScope: [Canary?]] = [:]
     /// What earlier runs verified (``SyncMemo``); `nil` plans every object in full.
     public var memo: SyncMemo?
 
