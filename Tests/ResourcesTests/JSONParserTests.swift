@@ -40,4 +40,33 @@ import Testing
         let deep = String(repeating: "[", count: 10_000)
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(deep) }
     }
+
+    /// `droppingManagedFields`: the same value as parsing everything and removing `metadata.managedFields`, whatever
+    /// the skipped text holds (brackets and quotes inside strings, escapes, nesting); broken skipped text is still an
+    /// error, never a crash or a silently shifted parse.
+    @Test func dropsManagedFieldsExactly() throws {
+        let managed = #"[{"manager":"a\"]}","fieldsV1":{"f:spec":{"f:x":{},".":{}}},"n":[1,-2.5e3,true,null,"}{"]},{}]"#
+        let text = #"{"kind":"List","items":[{"metadata":{"name":"a","managedFields":"# + managed
+            + #","labels":{"managedFields":"kept"}},"spec":{"managedFields":1}},{"metadata":{"managedFields":[]}}],"# +
+            #""metadata":{"managedFields":7,"resourceVersion":"9"}}"#
+        let full = try JSONParser.parse(text)
+        let dropped = try JSONParser.parse(Array(text.utf8), options: .init(droppingManagedFields: true))
+        var expected = full
+        expected.set(nil, at: ["metadata", "managedFields"])
+        if case .array(var items)? = expected["items"] {
+            for i in items.indices { items[i].set(nil, at: ["metadata", "managedFields"]) }
+            expected["items"] = .array(items)
+        }
+        #expect(dropped == expected)
+        #expect(dropped["items"]?.arrayValue?.first?["metadata", "labels", "managedFields"] == .string("kept"))
+        #expect(dropped["items"]?.arrayValue?.first?["spec", "managedFields"] == .int(1))
+        #expect(dropped["metadata", "resourceVersion"] == .string("9"))
+        for broken in [#"{"metadata":{"managedFields":[{"a":"x}]}}"#, #"{"metadata":{"managedFields":[1}}"#,
+                       #"{"metadata":{"managedFields":["#, #"{"metadata":{"managedFields":"\#u{1}"}}"#,
+                       #"{"metadata":{"managedFields":"# + String(repeating: "[", count: 300) + String(repeating: "]", count: 300) + "}}"] {
+            #expect(throws: JSONSyntaxError.self, "\(broken.prefix(40))") {
+                try JSONParser.parse(Array(broken.utf8), options: .init(droppingManagedFields: true))
+            }
+        }
+    }
 }

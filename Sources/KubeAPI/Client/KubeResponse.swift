@@ -10,9 +10,9 @@ public struct KubeResponse: Sendable {
     public var body: [UInt8]
 
     /// Decodes the body with the byte-based ``JSONParser``.
-    public func json(request: String = "") throws(KubeAPIError) -> JSONValue {
+    public func json(request: String = "", options: JSONParser.Options = JSONParser.Options()) throws(KubeAPIError) -> JSONValue {
         do {
-            return try JSONParser.parse(body)
+            return try JSONParser.parse(body, options: options)
         } catch {
             throw KubeAPIError(code: .decoding, request: request, detail: "\(request): the response is not valid JSON (\(error))")
         }

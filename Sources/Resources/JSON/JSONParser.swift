@@ -18,14 +18,30 @@ public struct JSONParser {
     private var fieldStack: [(String, JSONValue)] = []
     /// The same for the items of arrays.
     private var itemStack: [JSONValue] = []
+    /// Skip `managedFields` in objects under a `metadata` key (``Options/droppingManagedFields``).
+    private let dropsManagedFields: Bool
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    /// What to leave out of the parsed value.
+    public struct Options: Sendable {
+        /// Skips the value of `managedFields` in every object that is the value of a `metadata` key (Kubernetes'
+        /// field ownership records, a third of a LIST's bytes, which most readers never look at): the text is only
+        /// scanned for its end (strings and nesting checked), no value is built.
+        public var droppingManagedFields: Bool
+
+        /// Creates options.
+        public init(droppingManagedFields: Bool = false) { self.droppingManagedFields = droppingManagedFields }
+    }
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, options: Options) {
+        self.bytes = bytes
+        self.dropsManagedFields = options.droppingManagedFields
+    }
 
     /// Parses one JSON document; trailing non-space content is an error.
-    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8], options: Options = Options()) throws(JSONSyntaxError) -> JSONValue {
         // Over the array's buffer: every access below is checked against `bytes.count` by the parser itself.
         try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in
-            var parser = JSONParser(buffer)
+            var parser = JSONParser(buffer, options: options)
             parser.skipSpace()
             let value = try parser.parseValue(depth: 0)
             parser.skipSpace()
@@ -83,7 +99,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+    private mutating func parseObject(depth: Int, isMetadata: Bool = false) throws(JSONSyntaxError) -> JSONValue {
         index += 1
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(JSONObject()) }
@@ -96,8 +112,15 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after key") }
             index += 1
             skipSpace()
-            let value = try parseValue(depth: depth + 1)
-            fieldStack.append((key, value))
+            if dropsManagedFields && isMetadata && key == "managedFields" {
+                try skipValue(depth: depth + 1)
+            } else if dropsManagedFields && key == "metadata" && index < bytes.count && bytes[index] == UInt8(ascii: "{") {
+                guard depth + 1 < JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth) levels") }
+                fieldStack.append((key, try parseObject(depth: depth + 1, isMetadata: true)))
+            } else {
+                let value = try parseValue(depth: depth + 1)
+                fieldStack.append((key, value))
+            }
             skipSpace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -133,6 +156,49 @@ public struct JSONParser {
                 return .array(items)
             }
             throw error("expected ',' or ']' in array")
+        }
+    }
+
+    /// Moves past one value without building it: strings are scanned for their end (escapes and control characters
+    /// checked), brackets must nest and match, everything else runs to the next delimiter.
+    private mutating func skipValue(depth: Int) throws(JSONSyntaxError) {
+        var closers: [UInt8] = []
+        repeat {
+            guard index < bytes.count else { throw error("unexpected end of input") }
+            let b = bytes[index]
+            switch b {
+            case UInt8(ascii: "\""):
+                index += 1
+                while true {
+                    guard index < bytes.count else { throw error("unterminated string") }
+                    let c = bytes[index]
+                    if c == UInt8(ascii: "\"") { index += 1; break }
+                    if c < 0x20 { throw error("control character in string") }
+                    index += c == UInt8(ascii: "\\") ? 2 : 1
+                }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                guard depth + closers.count < JSONParser.maximumDepth else {
+                    throw error("nesting deeper than \(JSONParser.maximumDepth) levels")
+                }
+                closers.append(b == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+                index += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                guard closers.last == b else { throw error("unexpected '\(Character(Unicode.Scalar(b)))'") }
+                closers.removeLast()
+                index += 1
+            case UInt8(ascii: ","), UInt8(ascii: ":"), 0x20, 0x0A, 0x0D, 0x09:
+                guard !closers.isEmpty else { return }
+                index += 1
+            default:
+                index += 1
+            }
+        } while !closers.isEmpty || (index < bytes.count && !Self.endsScalar(bytes[index]))
+    }
+
+    private static func endsScalar(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09: return true
+        default: return false
         }
     }
 
