@@ -27,11 +27,20 @@ public struct SyncObserver: Sendable {
     public func observe(
         desired: [Manifest], options: SyncOptions, unlabelledKinds: Set<String> = [], unlabelledNamespaces: Set<String> = []
     ) async throws(KubeAPIError) -> SyncInput {
-        let inventoryItems = try await client.listAll(
-            BuiltinResources.configMaps, namespace: options.inventoryNamespace,
-            options: ListOptions(labelSelector: SyncLabels.inventorySelector(source: options.sourceName)))
-        let inventories = inventoryItems.map(SyncShardInventory.init(configMap:))
-        let scopes = SyncPlanner.observationScopes(desired: desired, inventories: inventories, options: options)
+        // The desired objects' scopes are worked out while the inventories are read.
+        let client = client
+        async let inventoryItems = { () async -> Result<[JSONValue], KubeAPIError> in
+            do throws(KubeAPIError) {
+                return .success(try await client.listAll(
+                    BuiltinResources.configMaps, namespace: options.inventoryNamespace,
+                    options: ListOptions(labelSelector: SyncLabels.inventorySelector(source: options.sourceName))))
+            } catch {
+                return .failure(error)
+            }
+        }()
+        let desiredScopes = SyncPlanner.desiredScopes(desired, options: options)
+        let inventories = try await inventoryItems.get().map(SyncShardInventory.init(configMap:))
+        let scopes = SyncPlanner.observationScopes(of: desiredScopes, inventories: inventories)
         // Kinds that may read as empty when not served: those whose CRD is in Git (created by this sync), and those
         // known only from an inventory (their CRD was removed: none of their objects can exist).
         var mayBeUnserved = Set(desired.filter { $0.kind == "CustomResourceDefinition" }.flatMap { m in
@@ -92,6 +101,10 @@ public struct SyncObserver: Sendable {
         return input
     }
 
+    /// Kinds whose `metadata.managedFields` the sync reads (``SyncOwnership/handover(live:key:apiVersion:)``); the
+    /// LISTs of every other kind leave them out.
+    static let ownershipReadKinds: Set<String> = ["Deployment", "DaemonSet"]
+
     /// One read, sorted out: what the sync keeps, what the canaries' observation reuses, the live Canaries.
     struct Listed: Sendable {
         /// The objects carrying the source's labels.
@@ -112,7 +125,7 @@ public struct SyncObserver: Sendable {
                     var o = item
                     o["apiVersion"] = .string(scope.apiVersion)
                     o["kind"] = .string(scope.kind)
-                    o["metadata"]?["managedFields"] = nil
+                    if o["metadata", "managedFields"] != nil { o["metadata"]?["managedFields"] = nil }
                     return o
                 }
             }
@@ -143,9 +156,11 @@ public struct SyncObserver: Sendable {
             return .failure(error)
         }
         do {
+            // Only a workload's field ownership is read (the hand-over of `spec.replicas` to the rollout).
             let items = try await client.listAll(
                 mapping, namespace: scope.namespace,
-                options: ListOptions(labelSelector: labelled ? SyncLabels.selector(source: source) : nil))
+                options: ListOptions(labelSelector: labelled ? SyncLabels.selector(source: source) : nil),
+                droppingManagedFields: !Self.ownershipReadKinds.contains(scope.kind))
             return .success(items)
         } catch {
             if error.isNotFound && (gitKinds.contains("\(scope.apiVersion)|\(scope.kind)") || scope.kind == Canary.kind) {

@@ -106,4 +106,33 @@ struct SyncMemoTests {
         #expect(a == b)
         #expect(a.hashValue == b.hashValue)
     }
+
+    @Test("the key of a settled manifest is worked out without settling it (namespaced, defaulted, cluster-scoped, CRD-declared scope)")
+    func settledKey() {
+        let extra = SyncFixtures.decode("""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: other, namespace: ignored}
+            ---
+            apiVersion: example.com/v1
+            kind: Widget
+            metadata: {name: w}
+            ---
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: gadgets.example.com}
+            spec: {group: example.com, scope: Cluster, names: {kind: Gadget, plural: gadgets}}
+            ---
+            apiVersion: example.com/v1
+            kind: Gadget
+            metadata: {name: g, namespace: ignored}
+            """)
+        let manifests = Self.manifests() + extra
+        let normalizer = SyncNormalizer(sourceName: "s", defaultNamespace: "fallback", desired: manifests)
+        for m in manifests {
+            #expect(normalizer.settledKey(m) == SyncKey(object: normalizer.settle(m)), "\(m.ref)")
+        }
+        #expect(normalizer.settledKey(extra[1]).namespace == "fallback")
+        #expect(normalizer.settledKey(extra[3]).namespace == "")
+    }
 }

@@ -52,8 +52,11 @@ public struct SyncNormalizer: Sendable {
     /// The object with server fields removed and its namespace settled (defaulted, or removed when cluster-scoped).
     public func settle(_ manifest: Manifest) -> JSONValue {
         var object = manifest.object
-        for field in Self.serverMetadata { object.set(nil, at: ["metadata", field]) }
-        object["status"] = nil
+        // Only what is there is removed: an object of Git seldom has any of them, and it is then not copied.
+        if let metadata = object["metadata"]?.objectValue, Self.serverMetadata.contains(where: { metadata[$0] != nil }) {
+            for field in Self.serverMetadata { object.set(nil, at: ["metadata", field]) }
+        }
+        if object["status"] != nil { object["status"] = nil }
         let ref = manifest.ref
         if isClusterScoped(group: ref.group, kind: ref.kind) {
             object.set(nil, at: ["metadata", "namespace"])
@@ -61,6 +64,13 @@ public struct SyncNormalizer: Sendable {
             object.set(.string(defaultNamespace), at: ["metadata", "namespace"])
         }
         return object
+    }
+
+    /// The key of ``settle(_:)``'s result, without settling (the namespace is all settling changes of the key).
+    public func settledKey(_ manifest: Manifest) -> SyncKey {
+        let ref = manifest.ref
+        let namespace = isClusterScoped(group: ref.group, kind: ref.kind) ? "" : (ref.namespace.isEmpty ? defaultNamespace : ref.namespace)
+        return SyncKey(group: ref.group, kind: ref.kind, namespace: namespace, name: ref.name)
     }
 
     /// Adds the source labels and the applied-hash annotation; returns the body and the hash.

@@ -7,16 +7,35 @@ extension SyncPlanner {
     public static func observationScopes(
         desired: [Manifest], inventories: [SyncShardInventory], options: SyncOptions
     ) -> [SyncScope] {
+        observationScopes(of: desiredScopes(desired, options: options), inventories: inventories)
+    }
+
+    /// The scopes of the desired objects, and the version Git uses for each `group/kind` (the part of
+    /// ``observationScopes(desired:inventories:options:)`` that needs no inventory: computed while it is read).
+    public struct DesiredScopes: Sendable {
+        var scopes: Set<SyncScope> = []
+        var versions: [String: String] = [:]
+    }
+
+    /// The desired objects' part of ``observationScopes(desired:inventories:options:)``.
+    public static func desiredScopes(_ desired: [Manifest], options: SyncOptions) -> DesiredScopes {
         let normalizer = SyncNormalizer(sourceName: options.sourceName, defaultNamespace: options.defaultNamespace, desired: desired,
             clusterScopedKinds: options.clusterScopedKinds)
-        var scopes = Set<SyncScope>()
-        var versions: [String: String] = [:]
+        var out = DesiredScopes()
         for manifest in desired {
-            let key = SyncKey(object: normalizer.settle(manifest))
-            versions[key.groupKind] = versions[key.groupKind] ?? manifest.apiVersion
-            scopes.insert(SyncScope(
+            let key = normalizer.settledKey(manifest)
+            let groupKind = key.groupKind
+            if out.versions[groupKind] == nil { out.versions[groupKind] = manifest.apiVersion }
+            out.scopes.insert(SyncScope(
                 apiVersion: manifest.apiVersion, kind: key.kind, namespace: key.namespace.isEmpty ? nil : key.namespace))
         }
+        return out
+    }
+
+    /// ``observationScopes(desired:inventories:options:)`` from the desired objects' part.
+    public static func observationScopes(of desired: DesiredScopes, inventories: [SyncShardInventory]) -> [SyncScope] {
+        var scopes = desired.scopes
+        let versions = desired.versions
         for inv in inventories {
             for key in inv.inventory.keys {
                 guard let apiVersion = versions[key.groupKind] ?? inv.inventory.apiVersion(of: key) else { continue }
