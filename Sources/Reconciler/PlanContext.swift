@@ -46,13 +46,16 @@ struct PlanContext: Sendable {
         self.syncPlan = syncPlan
         self.observer = observer
         self.namespaces = namespaces
-        var byTarget: [TargetKey: Int64] = [:]
-        // Sorted, so that when two groups declare one kind and name the choice is the same every run.
-        for (k, v) in syncPlan.gitReplicas.sorted(by: { $0.key < $1.key }) {
+        // When two groups declare one kind and name, the first key in order wins, so the choice is the same every run
+        // (the smallest key kept as we go: sorting a thousand keys cost more than the rest of this).
+        var byTarget: [TargetKey: (key: SyncKey, replicas: Int64)] = [:]
+        byTarget.reserveCapacity(syncPlan.gitReplicas.count)
+        for (k, v) in syncPlan.gitReplicas {
             let key = TargetKey(kind: k.kind, namespace: k.namespace, name: k.name)
-            if byTarget[key] == nil { byTarget[key] = v }
+            if let kept = byTarget[key], kept.key < k { continue }
+            byTarget[key] = (k, v)
         }
-        replicasByTarget = byTarget
+        replicasByTarget = byTarget.mapValues(\.replicas)
     }
 
     /// Phases in which a canary is "in an analysis" for `--max-progressing`.
@@ -80,11 +83,20 @@ struct PlanContext: Sendable {
             observedByNamespace[namespace] = o
             return o
         }
+        // The namespaces' digests, on every core (ten thousand objects' identities, sorted and hashed).
         var namespaceDigests: [String: [UInt8]?] = [:]
+        if fingerprint != nil {
+            let namespaces = Array(Set(snap.decodedCanaries.compactMap { $0?.namespace }))
+            let snapshotGroups = grouped
+            let digests = await boundedMap(namespaces, limit: ProcessInfo.processInfo.activeProcessorCount) { ns in
+                PlanFingerprint.namespace(snapshotGroups[ns] ?? [])
+            }
+            for (ns, d) in zip(namespaces, digests) { namespaceDigests[ns] = .some(d) }
+        }
         func digest(_ namespace: String) -> [UInt8]? {
             if let d = namespaceDigests[namespace] { return d }
             let d = PlanFingerprint.namespace(grouped[namespace] ?? [])
-            namespaceDigests[namespace] = d
+            namespaceDigests[namespace] = .some(d)
             return d
         }
         for (json, decoded) in zip(snap.canaries, snap.decodedCanaries) {
@@ -130,7 +142,9 @@ struct PlanContext: Sendable {
             work.input = input
             works.append(work)
         }
-        works = await boundedMap(works, limit: options.concurrency) { w in
+        // Only the canaries with an input are planned (a task each: reused and unplannable ones need none).
+        let planned = works.indices.filter { works[$0].input != nil }
+        let plannedWorks = await boundedMap(planned.map { works[$0] }, limit: options.concurrency) { w in
             var w = w
             guard let input = w.input else { return w }
             let plan = await Planner.plan(input, probe: DueProbe())
@@ -139,6 +153,7 @@ struct PlanContext: Sendable {
                 || plan.writes.contains { CanaryPlanExecutor.assertNeeded($0, live: snap.object($0.ref)) }
             return w
         }
+        for (i, w) in zip(planned, plannedWorks) { works[i] = w }
         return limit(works, snap)
     }
 
