@@ -92,7 +92,7 @@ struct CanaryObserver: Sendable {
                 continue
             }
             do {
-                let items = try await client.listAll(canaryMapping, namespace: ns).map(Self.typed(canaryMapping))
+                let items = try await client.listAll(canaryMapping, namespace: ns, droppingManagedFields: true).map(Self.typed(canaryMapping))
                 all += items
                 known += Array(repeating: nil, count: items.count)
             } catch where error.isNotFound {
@@ -196,7 +196,7 @@ struct CanaryObserver: Sendable {
             return .failure(error)
         }
         do {
-            return .success(try await client.listAll(mapping, namespace: s.namespace).map(Self.typed(mapping)))
+            return .success(try await client.listAll(mapping, namespace: s.namespace, droppingManagedFields: true).map(Self.typed(mapping)))
         } catch {
             if error.isNotFound { return .success([]) }
             return .failure(error)
@@ -223,7 +223,7 @@ struct CanaryObserver: Sendable {
             var o = item
             o["apiVersion"] = .string(mapping.gvr.apiVersion)
             o["kind"] = .string(mapping.kind)
-            o["metadata"]?["managedFields"] = nil
+            if o["metadata", "managedFields"] != nil { o["metadata"]?["managedFields"] = nil }
             return o
         }
     }
