@@ -5,11 +5,13 @@ import Foundation
 /// It accepts a strict subset of what Foundation's `JSONDecoder` accepts (exact types only: an integer field needs
 /// an integer, a string field a string; dates are RFC 3339 strings), and for that subset gives the same values.
 /// Anything else, including every malformed object, throws; ``JSONCoding/decode(_:from:)`` then decodes with
-/// Foundation's decoder, so errors, and every lenient conversion Foundation makes, stay exactly Foundation's.
+/// Foundation's decoder, so errors, and every lenient conversion Foundation makes, stay exactly Foundation's. As no
+/// error of this decoder is ever shown, it keeps no coding path (`codingPath` is always empty): building one was an
+/// array allocation per decoded field.
 struct JSONValueDecoder {
     /// Decodes `type` from `value`; throws ``Unsupported`` for anything outside the strict subset.
     static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-        try Node(value: value, codingPath: []).decodeValue(type)
+        try Node(value: value).decodeValue(type)
     }
 
     /// The value is not in the strict subset (or is malformed): decode it with Foundation's decoder instead.
@@ -17,17 +19,17 @@ struct JSONValueDecoder {
 
     struct Node: Decoder {
         let value: JSONValue
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { [] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
             guard case .object(let object) = value else { throw Unsupported() }
-            return KeyedDecodingContainer(Keyed<Key>(object: object, codingPath: codingPath))
+            return KeyedDecodingContainer(Keyed<Key>(object: object))
         }
 
         func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
             guard case .array(let items) = value else { throw Unsupported() }
-            return Unkeyed(items: items, codingPath: codingPath)
+            return Unkeyed(items: items)
         }
 
         func singleValueContainer() throws -> any SingleValueDecodingContainer { Single(node: self) }
@@ -42,13 +44,11 @@ struct JSONValueDecoder {
             if T.self == URL.self || T.self == Data.self || T.self == Decimal.self { throw Unsupported() }
             return try T(from: self)
         }
-
-        func child(_ value: JSONValue, _ key: any CodingKey) -> Node { Node(value: value, codingPath: codingPath + [key]) }
     }
 
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let object: JSONObject
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { [] }
 
         var allKeys: [Key] { object.keys.compactMap { Key(stringValue: $0) } }
         func contains(_ key: Key) -> Bool { object[key.stringValue] != nil }
@@ -74,14 +74,14 @@ struct JSONValueDecoder {
         func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try Scalar.integer(field(key)) }
         func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try Scalar.integer(field(key)) }
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            try Node(value: try field(key), codingPath: codingPath + [key]).decodeValue(type)
+            try Node(value: try field(key)).decodeValue(type)
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-            try Node(value: try field(key), codingPath: codingPath + [key]).container(keyedBy: type)
+            try Node(value: try field(key)).container(keyedBy: type)
         }
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-            try Node(value: try field(key), codingPath: codingPath + [key]).unkeyedContainer()
+            try Node(value: try field(key)).unkeyedContainer()
         }
         func superDecoder() throws -> any Decoder { throw Unsupported() }
         func superDecoder(forKey key: Key) throws -> any Decoder { throw Unsupported() }
@@ -89,13 +89,10 @@ struct JSONValueDecoder {
 
     struct Unkeyed: UnkeyedDecodingContainer {
         let items: [JSONValue]
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { [] }
         var currentIndex = 0
 
-        init(items: [JSONValue], codingPath: [any CodingKey]) {
-            self.items = items
-            self.codingPath = codingPath
-        }
+        init(items: [JSONValue]) { self.items = items }
 
         var count: Int? { items.count }
         var isAtEnd: Bool { currentIndex >= items.count }
@@ -129,16 +126,14 @@ struct JSONValueDecoder {
         mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try Scalar.integer(next()) }
         mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try Scalar.integer(next()) }
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            let index = currentIndex
-            let value = try next()
-            return try Node(value: value, codingPath: codingPath + [IndexKey(intValue: index)]).decodeValue(type)
+            try Node(value: try next()).decodeValue(type)
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-            try Node(value: try next(), codingPath: codingPath).container(keyedBy: type)
+            try Node(value: try next()).container(keyedBy: type)
         }
         mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            try Node(value: try next(), codingPath: codingPath).unkeyedContainer()
+            try Node(value: try next()).unkeyedContainer()
         }
         mutating func superDecoder() throws -> any Decoder { throw Unsupported() }
     }
@@ -163,13 +158,6 @@ struct JSONValueDecoder {
         func decode(_ type: UInt32.Type) throws -> UInt32 { try Scalar.integer(node.value) }
         func decode(_ type: UInt64.Type) throws -> UInt64 { try Scalar.integer(node.value) }
         func decode<T: Decodable>(_ type: T.Type) throws -> T { try node.decodeValue(type) }
-    }
-
-    struct IndexKey: CodingKey {
-        var stringValue: String { "Index \(intValue ?? 0)" }
-        var intValue: Int?
-        init(intValue: Int) { self.intValue = intValue }
-        init?(stringValue: String) { nil }
     }
 
     /// Exact scalar conversions: the only ones this decoder makes.
