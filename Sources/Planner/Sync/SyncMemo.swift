@@ -20,17 +20,23 @@ public struct SyncMemo: Sendable, Hashable {
         self.salt = salt
     }
 
-    /// The fingerprint of one desired object against its live object; `nil` when either lacks an identity.
-    func fingerprint(_ s: SyncPlanner.Settled, live: JSONValue, ownsReplicas: Bool, normalizer: SyncNormalizer) -> String? {
+    /// What every fingerprint of a run starts with: a digest of the salt and the normaliser's settings.
+    func prefix(_ normalizer: SyncNormalizer) -> String {
+        let parts = ["sync/2", salt, normalizer.sourceName, normalizer.defaultNamespace, String(describing: type(of: normalizer.hasher))]
+        return String(SHA256.hex(Array(parts.joined(separator: "\u{0}").utf8)).prefix(32))
+    }
+
+    /// The fingerprint of one desired object against its live object; `nil` when either lacks an identity. Plain text
+    /// (the identities themselves, after the run's ``prefix(_:)``): hashing each pair cost more than the rest of a
+    /// memo hit.
+    func fingerprint(_ s: SyncPlanner.Settled, live: JSONValue, ownsReplicas: Bool, prefix: String) -> String? {
         guard let content = s.manifest.contentID else { return nil }
         let metadata = live["metadata"]
         guard let rv = metadata?["resourceVersion"]?.stringValue, let uid = metadata?["uid"]?.stringValue,
               !rv.isEmpty, !uid.isEmpty else { return nil }
-        let parts = [
-            "sync/1", salt, content, "\(s.key.group)/\(s.key.kind)", s.key.namespace, s.key.name, normalizer.sourceName,
-            normalizer.defaultNamespace, String(describing: type(of: normalizer.hasher)), ownsReplicas ? "rollout-replicas" : "-",
-            uid, rv,
-        ]
-        return SHA256.hex(Array(parts.joined(separator: "\u{0}").utf8))
+        let text = "\(prefix)\u{1}\(content)\u{1}\(s.key.group)/\(s.key.kind)\u{1}\(s.key.namespace)\u{1}\(s.key.name)\u{1}"
+            + "\(ownsReplicas ? "r" : "-")\u{1}\(uid)\u{1}\(rv)"
+        // One fingerprint per line in the memo file.
+        return text.contains(where: \.isNewline) ? nil : text
     }
 }

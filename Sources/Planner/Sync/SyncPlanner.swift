@@ -56,6 +56,8 @@ public struct SyncPlanner: Sendable {
         var allDesired: Set<SyncKey>
         var ownership: SyncOwnership
         var shards: SyncShardMap
+        /// ``SyncMemo/prefix(_:)`` of this run (nil without a memo).
+        var memoPrefix: String?
     }
 
     /// The plan of one desired object.
@@ -110,7 +112,7 @@ public struct SyncPlanner: Sendable {
         let shards = SyncSharding.assignments(canaries: gitCanaries, workloads: workloads, count: options.shard.count)
         return Prepared(
             normalizer: normalizer, settled: settled, ordered: SyncKindOrder.sorted(settled, key: \.key), conflicts: conflicts,
-            allDesired: allDesired, ownership: ownership, shards: shards)
+            allDesired: allDesired, ownership: ownership, shards: shards, memoPrefix: input.memo?.prefix(normalizer))
     }
 
     func evaluate(_ s: Settled, _ p: Prepared, _ input: SyncInput) -> Evaluated {
@@ -130,7 +132,7 @@ public struct SyncPlanner: Sendable {
         let version = objectRef.version
         // A pair verified unchanged by an earlier run, with the same identities: unchanged again (``SyncMemo``).
         let fingerprint = input.live[s.key].flatMap { live in
-            input.memo?.fingerprint(s, live: live, ownsReplicas: p.ownership.ownsReplicas(of: s.key), normalizer: p.normalizer)
+            p.memoPrefix.flatMap { input.memo?.fingerprint(s, live: live, ownsReplicas: p.ownership.ownsReplicas(of: s.key), prefix: $0) }
         }
         if let fingerprint, let live = input.live[s.key], input.memo?.verified.contains(fingerprint) == true {
             let hash = Manifest(object: live).annotations[SyncLabels.appliedHash] ?? ""
