@@ -69,4 +69,23 @@ import Testing
             }
         }
     }
+
+    /// Objects are built without key lookups when their keys are distinct; repeated keys (plain, escaped, or among
+    /// more fields than the index threshold) still keep their first position and their last value.
+    @Test func repeatedKeysKeepFirstPositionAndLastValue() throws {
+        let plain = try JSONParser.parse(#"{"a":1,"b":2,"a":3}"#)
+        #expect(plain.objectValue?.keys == ["a", "b"])
+        #expect(plain["a"] == .int(3))
+        let escaped = try JSONParser.parse(#"{"a":1,"b":2,"\u0061":3}"#)
+        #expect(escaped.objectValue?.keys == ["a", "b"])
+        #expect(escaped["a"] == .int(3))
+        let names = (0..<20).map { "key\($0)" }
+        let wide = try JSONParser.parse("{" + names.map { "\"\($0)\":1" }.joined(separator: ",") + ",\"key7\":2}")
+        #expect(wide.objectValue?.keys == names)
+        #expect(wide["key7"] == .int(2))
+        #expect(wide["key19"] == .int(1))
+        let distinct = try JSONParser.parse("{" + names.map { "\"\($0)\":\"\($0)\"" }.joined(separator: ",") + "}")
+        for n in names { #expect(distinct[n] == .string(n)) }
+        #expect(distinct["missing"] == nil)
+    }
 }

@@ -28,6 +28,13 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// An object from fields whose keys the caller knows to be distinct (the parser): no key is looked up.
+    init(distinctFields: ArraySlice<(String, JSONValue)>) {
+        fields.reserveCapacity(distinctFields.count)
+        for (k, v) in distinctFields { fields.append(Field(key: k, value: v)) }
+        if fields.count > JSONObject.indexThreshold { rebuildIndex() }
+    }
+
     /// Keys in insertion order.
     public var keys: [String] { fields.map(\.key) }
     /// The number of fields.

@@ -18,6 +18,11 @@ public struct JSONParser {
     private var fieldStack: [(String, JSONValue)] = []
     /// The same for the items of arrays.
     private var itemStack: [JSONValue] = []
+    /// A hash of each key on `fieldStack` (FNV-1a of its bytes; `nil` for a key with escapes): when an object's keys
+    /// have distinct hashes they are distinct, and the object is built without looking each key up.
+    private var keyHashStack: [UInt64?] = []
+    /// The hash of the key ``parseKey()`` returned last.
+    private var lastKeyHash: UInt64?
     /// Skip `managedFields` in objects under a `metadata` key (``Options/droppingManagedFields``).
     private let dropsManagedFields: Bool
 
@@ -112,25 +117,35 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after key") }
             index += 1
             skipSpace()
+            let keyHash = lastKeyHash
             if dropsManagedFields && isMetadata && key == "managedFields" {
                 try skipValue(depth: depth + 1)
             } else if dropsManagedFields && key == "metadata" && index < bytes.count && bytes[index] == UInt8(ascii: "{") {
                 guard depth + 1 < JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth) levels") }
                 fieldStack.append((key, try parseObject(depth: depth + 1, isMetadata: true)))
+                keyHashStack.append(keyHash)
             } else {
                 let value = try parseValue(depth: depth + 1)
                 fieldStack.append((key, value))
+                keyHashStack.append(keyHash)
             }
             skipSpace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                var object = JSONObject()
-                object.reserveCapacity(fieldStack.count - base)
-                // A repeated key keeps its first position and its last value, as assigning field by field does.
-                for i in base..<fieldStack.count { object[fieldStack[i].0] = fieldStack[i].1 }
+                let object: JSONObject
+                if Self.distinct(keyHashStack[base...]) {
+                    object = JSONObject(distinctFields: fieldStack[base...])
+                } else {
+                    var checked = JSONObject()
+                    checked.reserveCapacity(fieldStack.count - base)
+                    // A repeated key keeps its first position and its last value, as assigning field by field does.
+                    for i in base..<fieldStack.count { checked[fieldStack[i].0] = fieldStack[i].1 }
+                    object = checked
+                }
                 fieldStack.removeSubrange(base...)
+                keyHashStack.removeSubrange(base...)
                 return .object(object)
             }
             throw error("expected ',' or '}' in object")
@@ -157,6 +172,21 @@ public struct JSONParser {
             }
             throw error("expected ',' or ']' in array")
         }
+    }
+
+    /// Whether the hashes are all known and pairwise different (then so are their keys).
+    private static func distinct(_ hashes: ArraySlice<UInt64?>) -> Bool {
+        var i = hashes.startIndex
+        while i < hashes.endIndex {
+            guard let h = hashes[i] else { return false }
+            var j = i + 1
+            while j < hashes.endIndex {
+                if hashes[j] == h { return false }
+                j += 1
+            }
+            i += 1
+        }
+        return true
     }
 
     /// Moves past one value without building it: strings are scanned for their end (escapes and control characters
@@ -207,6 +237,7 @@ public struct JSONParser {
         let start = index + 1
         var end = start
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        lastKeyHash = nil
         while end < bytes.count {
             let b = bytes[end]
             if b == UInt8(ascii: "\"") { break }
@@ -215,7 +246,9 @@ public struct JSONParser {
             hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01b3
             end += 1
         }
-        guard end < bytes.count, end - start > 15 else { return try parseString() }
+        guard end < bytes.count else { return try parseString() }
+        lastKeyHash = hash
+        guard end - start > 15 else { return try parseString() }
         index = end + 1
         if let known = longKeys[hash], known.utf8.elementsEqual(bytes[start..<end]) { return known }
         let key = String(decoding: bytes[start..<end], as: UTF8.self)
