@@ -22,7 +22,9 @@ public struct SyncMemo: Sendable, Hashable {
 
     /// What every fingerprint of a run starts with: a digest of the salt and the normaliser's settings.
     func prefix(_ normalizer: SyncNormalizer) -> String {
-        let parts = ["sync/2", salt, normalizer.sourceName, normalizer.defaultNamespace, String(describing: type(of: normalizer.hasher))]
+        // With the kinds CRDs declare cluster-scoped, these settle every manifest's key: the key is not repeated below.
+        let parts = ["sync/3", salt, normalizer.sourceName, normalizer.defaultNamespace, String(describing: type(of: normalizer.hasher)),
+                     normalizer.clusterScopedCustomKinds.sorted().joined(separator: ",")]
         return String(SHA256.hex(Array(parts.joined(separator: "\u{0}").utf8)).prefix(32))
     }
 
@@ -34,8 +36,15 @@ public struct SyncMemo: Sendable, Hashable {
         let metadata = live["metadata"]
         guard let rv = metadata?["resourceVersion"]?.stringValue, let uid = metadata?["uid"]?.stringValue,
               !rv.isEmpty, !uid.isEmpty else { return nil }
-        let text = "\(prefix)\u{1}\(content)\u{1}\(s.key.group)/\(s.key.kind)\u{1}\(s.key.namespace)\u{1}\(s.key.name)\u{1}"
-            + "\(ownsReplicas ? "r" : "-")\u{1}\(uid)\u{1}\(rv)"
+        // The content id and the run's prefix settle the key (the live object's uid names it too).
+        var text = prefix
+        text.reserveCapacity(prefix.utf8.count + content.utf8.count + uid.utf8.count + rv.utf8.count + 8)
+        text += "\u{1}"
+        text += content
+        text += ownsReplicas ? "\u{1}r\u{1}" : "\u{1}-\u{1}"
+        text += uid
+        text += "\u{1}"
+        text += rv
         // One fingerprint per line in the memo file.
         return text.contains(where: \.isNewline) ? nil : text
     }
