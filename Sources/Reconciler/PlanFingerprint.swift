@@ -2,17 +2,18 @@ import Foundation
 import Planner
 import Resources
 
-/// Fingerprints of everything a canary's plan reads, for ``PlanMemo``: the run's constants (memo salt, API server,
-/// planner settings, Git revision), the observed objects of the canary's namespace, the Canary itself and the
-/// replicas Git declares for its target.
+/// Fingerprints of everything an idle canary's plan depends on, for ``PlanMemo``: the run's constants (memo salt, API
+/// server, planner settings), the observed objects of the canary's namespace, the Canary itself and the replicas Git
+/// declares for its target. Not the Git revision or the clock: an idle plan does not depend on them
+/// (Tests/PlannerTests/IdlePlanTests.swift), so a commit that changes nothing a canary reads does not plan it again.
 struct PlanFingerprint: Sendable {
     /// The run's constants, hashed once.
     private let base: SHA256
 
-    init(salt: String, server: String, settings: PlannerSettings, revision: GitRevision) {
+    init(salt: String, server: String, settings: PlannerSettings) {
         var h = SHA256()
         // `String(reflecting:)` spells every stored property, so a setting added later is covered without a change here.
-        for part in [PlanMemo.format, salt, server, String(reflecting: settings), revision.commit, revision.ref ?? ""] {
+        for part in [PlanMemo.format, salt, server, String(reflecting: settings)] {
             h.update(Array(part.utf8))
             h.update([0])
         }

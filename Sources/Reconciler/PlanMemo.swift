@@ -29,11 +29,11 @@ public struct PlanMemoLocation: Sendable {
 
 /// The plans of idle canaries (``CanaryPlan/idle``), each with the fingerprint of everything its plan read.
 ///
-/// An idle canary's plan depends on no clock: planned again with the same Canary, the same observed objects of its
-/// namespace, the same Git revision and the same settings, it is the same plan. A run that finds a canary's
+/// An idle canary's plan depends on no clock and no Git revision: planned again with the same Canary, the same
+/// observed objects of its namespace and the same settings, it is the same plan. A run that finds a canary's
 /// fingerprint unchanged reuses the remembered decision instead of planning the canary and comparing its generated
-/// objects with the live ones; any change (a write to any object of the namespace, the Canary's status, a new
-/// commit, another binary) changes the fingerprint and the canary is planned as usual. Objects are identified by
+/// objects with the live ones; any change (a write to any object of the namespace, the Canary's status, another
+/// binary or settings) changes the fingerprint and the canary is planned as usual. Objects are identified by
 /// uid and resourceVersion, which the API server changes on every write, so drift cannot hide behind an entry.
 struct PlanMemo: Sendable, Equatable {
     struct Entry: Sendable, Hashable {
@@ -44,7 +44,7 @@ struct PlanMemo: Sendable, Equatable {
     /// By `namespace/name`.
     var entries: [String: Entry] = [:]
 
-    static let format = "gitcanary-plan-memo/1"
+    static let format = "gitcanary-plan-memo/2"
 
     /// The memo at `location`; empty when there is none, or it cannot be read (it is only an optimisation).
     static func load(_ location: PlanMemoLocation, logger: Logger) -> PlanMemo {

@@ -112,7 +112,7 @@ public struct Reconciler: Sendable {
         let memoLocation = options.mode == .plan && syncPlan.hasWrites ? nil : environment.planMemo
         let memo = memoLocation.map { PlanMemo.load($0, logger: logger) }
         let fingerprint = memoLocation.map {
-            PlanFingerprint(salt: $0.salt, server: client.configuration.server, settings: options.planner, revision: revision)
+            PlanFingerprint(salt: $0.salt, server: client.configuration.server, settings: options.planner)
         }
         func remember(_ works: [CanaryWork]) {
             report.reusedPlans = works.filter(\.reused).count

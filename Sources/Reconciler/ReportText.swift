@@ -39,7 +39,7 @@ public enum ReportText {
                 out.append("sync: \(cs.summary)")
                 out += cs.reportLines(changes: false).dropLast().map { "  " + $0 }
             } else {
-                out.append("sync: \(plan.unchangedCount) unchanged")
+                out.append("sync: \(plan.unchangedCount) unchanged" + (r.reusedObjects > 0 ? " (\(r.reusedObjects) as verified by an earlier run)" : ""))
             }
             for c in plan.conflicts { out.append("  not applied: \(c)") }
         }
@@ -65,7 +65,8 @@ public enum ReportText {
         }
         for e in r.errors { out.append("error: \(e)") }
         let verbs = r.requestsByVerb.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        out.append(String(format: "%d API requests (%@) in %.2fs", r.totalRequests, verbs, r.timings["total"] ?? 0))
+        out.append(String(format: "%d API requests (%@) in %.2fs", r.totalRequests, verbs, r.timings["total"] ?? 0)
+            + (r.reusedPlans > 0 ? "; \(r.reusedPlans) idle canaries' plans reused from an earlier run" : ""))
         return out.joined(separator: "\n")
     }
 

@@ -42,6 +42,29 @@ struct PlanMemoTests {
         #expect(w.phases(reused) == ["a": "Initialized", "b": "Initialized"])
         let doc = ReportJSON.document(reused)
         #expect(doc["reusedPlans"]?.intValue == 2)
+        let text = ReportText.render(reused)
+        #expect(text.contains("as verified by an earlier run"))
+        #expect(text.contains("2 idle canaries' plans reused"))
+    }
+
+    @Test("a commit that changes nothing the canaries read (a ConfigMap in another namespace) keeps their plans reused")
+    func unrelatedCommit() async throws {
+        let w = try World()
+        defer { w.harness.stop() }
+        let memo = Self.location(w)
+        try await w.initialize(memo: memo)
+        _ = try await w.run(memo: memo)
+        let (warm, _) = try await w.run(memo: memo)
+        #expect(warm.reusedPlans == 2)
+        let other = "apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: other}\ndata: {k: v}\n"
+        try other.write(toFile: w.repo + "/other.yaml", atomically: true, encoding: .utf8)
+        try w.commit()
+        let (r, _) = try await w.run(memo: memo)
+        #expect(r.errors.isEmpty, "\(r.errors)")
+        #expect(r.changeSet?.entries.contains { $0.ref.kind == "ConfigMap" && $0.ref.namespace == "other" && $0.action != .unchanged } == true)
+        #expect(r.revision?.commit != warm.revision?.commit)
+        #expect(r.reusedPlans == 2)
+        #expect(Self.decisions(r) == Self.decisions(warm))
     }
 
     @Test("a generated object changed or deleted behind the run's back is repaired: the namespace's fingerprint changed",
