@@ -14,6 +14,17 @@ struct PlanMemoTests {
         PlanMemoLocation(directory: w.cache + "/memo", name: "test", salt: "test-1")
     }
 
+    /// Two canaries initialized with the memo, then run until the memo is warm: the last run's report reuses both plans.
+    static func warmWorld() async throws -> (World, PlanMemoLocation, RunReport) {
+        let w = try World()
+        let memo = location(w)
+        try await w.initialize(memo: memo)
+        _ = try await w.run(memo: memo)
+        let (warm, _) = try await w.run(memo: memo)
+        #expect(warm.reusedPlans == 2)
+        return (w, memo, warm)
+    }
+
     static func decisions(_ r: RunReport) -> [String: String] {
         Dictionary(uniqueKeysWithValues: r.canaries.map { ($0.ref.name, $0.decision) })
     }
@@ -49,13 +60,8 @@ struct PlanMemoTests {
 
     @Test("a commit that changes nothing the canaries read (a ConfigMap in another namespace) keeps their plans reused")
     func unrelatedCommit() async throws {
-        let w = try World()
+        let (w, memo, warm) = try await Self.warmWorld()
         defer { w.harness.stop() }
-        let memo = Self.location(w)
-        try await w.initialize(memo: memo)
-        _ = try await w.run(memo: memo)
-        let (warm, _) = try await w.run(memo: memo)
-        #expect(warm.reusedPlans == 2)
         let other = "apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: other}\ndata: {k: v}\n"
         try other.write(toFile: w.repo + "/other.yaml", atomically: true, encoding: .utf8)
         try w.commit()
@@ -71,13 +77,8 @@ struct PlanMemoTests {
           .enabled(if: KubectlTool.detect() != nil, "kubectl is not installed"))
     func generatedDriftRepaired() async throws {
         let kubectl = try #require(KubectlTool.detect())
-        let w = try World()
+        let (w, memo, _) = try await Self.warmWorld()
         defer { w.harness.stop() }
-        let memo = Self.location(w)
-        try await w.initialize(memo: memo)
-        _ = try await w.run(memo: memo)
-        let (warm, _) = try await w.run(memo: memo)
-        #expect(warm.reusedPlans == 2)
         // Changed (same names, a new resourceVersion), then deleted.
         let selector = #"{"spec":{"selector":{"app":"elsewhere"}}}"#
         let patched = try w.harness.kubectl(kubectl, ["-n", "mp", "patch", "service", "a-canary", "--type", "merge", "-p", selector])
@@ -108,12 +109,8 @@ struct PlanMemoTests {
           .enabled(if: KubectlTool.detect() != nil, "kubectl is not installed"))
     func gitDriftRepaired() async throws {
         let kubectl = try #require(KubectlTool.detect())
-        let w = try World()
+        let (w, memo, warm) = try await Self.warmWorld()
         defer { w.harness.stop() }
-        let memo = Self.location(w)
-        try await w.initialize(memo: memo)
-        _ = try await w.run(memo: memo)
-        let (warm, _) = try await w.run(memo: memo)
         let verified = warm.reusedObjects
         #expect(verified >= 5)
         let patch = #"{"metadata":{"labels":{"team":"edited"}}}"#
