@@ -24,19 +24,17 @@ public struct SyncObserver: Sendable {
     /// Observes and returns the plan's input. Scopes of `unlabelledKinds` in `unlabelledNamespaces` are listed
     /// without the label selector (filtered here instead), so that the canaries' observation can reuse them
     /// (``SyncInput/unfiltered``): one LIST per kind and namespace for both.
+    /// `prefetched`: LISTs made before Git was read (``prefetch(_:options:)``); the reads it holds are not made again.
     public func observe(
-        desired: [Manifest], options: SyncOptions, unlabelledKinds: Set<String> = [], unlabelledNamespaces: Set<String> = []
+        desired: [Manifest], options: SyncOptions, unlabelledKinds: Set<String> = [], unlabelledNamespaces: Set<String> = [],
+        prefetched: PrefetchedReads? = nil
     ) async throws(KubeAPIError) -> SyncInput {
         // The desired objects' scopes are worked out while the inventories are read.
         let client = client
+        let prefetchedInventory = prefetched?.inventory
         async let inventoryItems = { () async -> Result<[JSONValue], KubeAPIError> in
-            do throws(KubeAPIError) {
-                return .success(try await client.listAll(
-                    BuiltinResources.configMaps, namespace: options.inventoryNamespace,
-                    options: ListOptions(labelSelector: SyncLabels.inventorySelector(source: options.sourceName))))
-            } catch {
-                return .failure(error)
-            }
+            if let prefetchedInventory { return .success(prefetchedInventory) }
+            return await Self.listInventories(client, options: options)
         }()
         let desiredScopes = SyncPlanner.desiredScopes(desired, options: options)
         let inventories = try await inventoryItems.get().map(SyncShardInventory.init(configMap:))
@@ -61,26 +59,16 @@ public struct SyncObserver: Sendable {
             (SyncScope(apiVersion: Canary.apiVersion, kind: Canary.kind, namespace: $0), false)
         }
 
-        // Each read is listed and sorted out in its own task (the sorting is per object: done on every core).
+        // Each read is listed and sorted out in its own task (the sorting is per object: done on every core), unless
+        // it was made while Git was read.
         let source = options.sourceName
-        let results = await withTaskGroup(of: (Int, Result<Listed, KubeAPIError>).self) { group in
-            var out = [Result<Listed, KubeAPIError>?](repeating: nil, count: reads.count)
-            var next = 0
-            func add() {
-                let i = next
-                let read = reads[i]
-                group.addTask {
-                    let listed = await self.list(read.scope, labelled: read.labelled, source: source, gitKinds: gitKinds)
-                    return (i, listed.map { Listed(read.scope, labelled: read.labelled, source: source, items: $0) })
-                }
-                next += 1
-            }
-            while next < min(concurrency, reads.count) { add() }
-            while let (i, r) = await group.next() {
-                out[i] = r
-                if next < reads.count { add() }
-            }
-            return out
+        let syncReads = reads.map { SyncRead(scope: $0.scope, labelled: $0.labelled) }
+        let ready = prefetched?.listed ?? [:]
+        let missing = syncReads.filter { ready[$0] == nil }
+        let listed = await listAndSort(missing, source: source, gitKinds: gitKinds)
+        let results: [Result<Listed, KubeAPIError>?] = syncReads.map { read in
+            if let done = ready[read] { return .success(done) }
+            return listed[read]
         }
 
         var live = SyncLiveState()
@@ -98,7 +86,74 @@ public struct SyncObserver: Sendable {
         var input = SyncInput(desired: desired, live: live, inventories: inventories, liveCanaries: canaries, options: options)
         input.unfiltered = unfiltered
         input.decodedCanaries = decoded
+        input.reads = syncReads
         return input
+    }
+
+    /// Lists `reads` (at most ``concurrency`` at once), each sorted out in its own task.
+    private func listAndSort(_ reads: [SyncRead], source: String, gitKinds: Set<String>) async -> [SyncRead: Result<Listed, KubeAPIError>] {
+        await withTaskGroup(of: (SyncRead, Result<Listed, KubeAPIError>).self) { group in
+            var out: [SyncRead: Result<Listed, KubeAPIError>] = [:]
+            var next = 0
+            func add() {
+                let read = reads[next]
+                group.addTask {
+                    let listed = await self.list(read.scope, labelled: read.labelled, source: source, gitKinds: gitKinds)
+                    return (read, listed.map { Listed(read.scope, labelled: read.labelled, source: source, items: $0) })
+                }
+                next += 1
+            }
+            while next < min(concurrency, reads.count) { add() }
+            while let (read, r) = await group.next() {
+                out[read] = r
+                if next < reads.count { add() }
+            }
+            return out
+        }
+    }
+
+    private static func listInventories(_ client: KubeClient, options: SyncOptions) async -> Result<[JSONValue], KubeAPIError> {
+        do throws(KubeAPIError) {
+            return .success(try await client.listAll(
+                BuiltinResources.configMaps, namespace: options.inventoryNamespace,
+                options: ListOptions(labelSelector: SyncLabels.inventorySelector(source: options.sourceName))))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// LISTs made before the run knows what Git declares, to overlap them with the Git fetch: the inventories and
+    /// the reads of the previous run (``SyncInput/reads``), which are the same while Git's kinds and namespaces are.
+    /// Only successful reads are kept; ``observe(desired:options:unlabelledKinds:unlabelledNamespaces:prefetched:)``
+    /// makes any other read itself, and a read Git no longer needs is just not used.
+    public struct PrefetchedReads: Sendable {
+        var inventory: [JSONValue]?
+        var listed: [SyncRead: Listed] = [:]
+        /// How many of the reads were made.
+        public var count: Int { listed.count }
+
+        /// The objects of the reads made without the label selector that `used` does not contain (reads of the
+        /// canaries' observation): every object, typed, without `managedFields`.
+        public func unfiltered(except used: Set<SyncScope>) -> [SyncScope: [JSONValue]] {
+            var out: [SyncScope: [JSONValue]] = [:]
+            for (read, l) in listed where !read.labelled && !used.contains(read.scope) {
+                if let items = l.unfiltered { out[read.scope] = items }
+            }
+            return out
+        }
+    }
+
+    /// Makes the inventories' LIST and `reads` now (`options` gives the source name and the inventory namespace).
+    public func prefetch(_ reads: [SyncRead], options: SyncOptions) async -> PrefetchedReads {
+        async let inventory = Self.listInventories(client, options: options)
+        // Unknown kinds are not read as empty here: without Git, the observer cannot tell whether that is right.
+        let listed = await listAndSort(reads, source: options.sourceName, gitKinds: [])
+        var out = PrefetchedReads()
+        out.inventory = try? await inventory.get()
+        for (read, result) in listed {
+            if case .success(let l) = result { out.listed[read] = l }
+        }
+        return out
     }
 
     /// Kinds whose `metadata.managedFields` the sync reads (``SyncOwnership/handover(live:key:apiVersion:)``); the

@@ -38,6 +38,8 @@ struct ClusterSnapshot: Sendable {
     var objects: [ObjectKey: JSONValue] = [:]
     /// Scopes whose LIST failed, with the error (canaries depending on them are skipped: rule 5).
     var failed: [Scope: String] = [:]
+    /// Scopes the canaries' observation read, from a LIST of its own or one made earlier in the run, in order.
+    var read: [Scope] = []
 
     /// A LIST scope.
     struct Scope: Sendable, Hashable, CustomStringConvertible {
@@ -163,12 +165,14 @@ struct CanaryObserver: Sendable {
                 continue
             }
             Self.insert(items, kind: s.kind, into: &snap)
+            snap.read.append(s)
         }
         let results = await boundedMap(list, limit: concurrency) { s in await self.list(s) }
         for (s, r) in zip(list, results) {
             switch r {
             case .success(let items):
                 Self.insert(items, kind: s.kind, into: &snap)
+                snap.read.append(s)
             case .failure(let e):
                 snap.failed[s] = e.description
             }

@@ -25,6 +25,8 @@ public struct PlanMemoLocation: Sendable {
     var canaries: String { "\(directory)/\(name).canaries.json" }
     /// The sync's verified pairs.
     var sync: String { "\(directory)/\(name).sync" }
+    /// The LISTs of the last run's sync observation.
+    var reads: String { "\(directory)/\(name).reads" }
 }
 
 /// The plans of idle canaries (``CanaryPlan/idle``), each with the fingerprint of everything its plan read.
@@ -128,5 +130,24 @@ enum MemoFile {
             try? FileManager.default.removeItem(atPath: temporary)
             logger.warning("cannot write a memo file; the next run plans everything in full", metadata: ["file": "\(path)", "error": "\(error)"])
         }
+    }
+}
+
+/// The LISTs of the last run's sync observation (``SyncRead``, one per line), which the next run makes while it
+/// fetches Git.
+enum SyncReadsFile {
+    static let header = "gitcanary-sync-reads/1"
+
+    /// The reads at `location`; empty when missing or unreadable.
+    static func load(_ location: PlanMemoLocation) -> [SyncRead] {
+        guard let data = FileManager.default.contents(atPath: location.reads) else { return [] }
+        let lines = [UInt8](data).split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+        guard lines.first == header else { return [] }
+        return lines.dropFirst().compactMap { SyncRead(line: Substring($0)) }
+    }
+
+    static func save(_ reads: [SyncRead], _ location: PlanMemoLocation, logger: Logger) {
+        let text = ([header] + reads.map(\.line)).joined(separator: "\n") + "\n"
+        MemoFile.write(Array(text.utf8), to: location.reads, in: location.directory, logger: logger)
     }
 }

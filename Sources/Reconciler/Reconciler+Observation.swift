@@ -9,7 +9,8 @@ extension Reconciler {
     enum Observation: Sendable {
         case syncFailed(KubeAPIError)
         case canariesFailed(SyncPlan, KubeAPIError)
-        case observed(SyncPlan, ClusterSnapshot)
+        /// The sync's plan, the canaries' observation, and the sync's LISTs (``SyncInput/reads``).
+        case observed(SyncPlan, ClusterSnapshot, [SyncRead])
     }
 
     /// How long the parts of the observation took (seconds; the last two overlap).
@@ -25,20 +26,24 @@ extension Reconciler {
     /// run that writes nothing).
     func observe(
         _ desired: [Manifest], syncOptions: SyncOptions, namespaces: [String]?, observer: CanaryObserver, options: ReconcileOptions,
-        syncMemo: SyncMemo?, timings: inout ObservationTimings
+        syncMemo: SyncMemo?, prefetched: SyncObserver.PrefetchedReads?, timings: inout ObservationTimings
     ) async -> Observation {
         var input: SyncInput
         let started = ContinuousClock.now
         do {
             input = try await SyncObserver(client: environment.client, concurrency: options.concurrency).observe(
-                desired: desired, options: syncOptions, unlabelledKinds: Self.sharedKinds, unlabelledNamespaces: Set(namespaces ?? []))
+                desired: desired, options: syncOptions, unlabelledKinds: Self.sharedKinds, unlabelledNamespaces: Set(namespaces ?? []),
+                prefetched: prefetched)
         } catch {
             return .syncFailed(error)
         }
         let observed = ContinuousClock.now
         timings.syncObservation = Self.seconds(observed - started)
         input.memo = syncMemo
-        let prefetched = input.unfiltered
+        // The canaries' observation reuses the sync's unlabelled LISTs, and the LISTs of its own made while Git was read.
+        var shared = input.unfiltered
+        for (scope, items) in prefetched?.unfiltered(except: Set(shared.keys)) ?? [:] { shared[scope] = items }
+        let canaryPrefetched = shared
         let planInput = input
         async let plannedSync = { () -> (SyncPlan, Double) in
             let plan = await SyncPlanner().plan(planInput, parallelism: ProcessInfo.processInfo.activeProcessorCount)
@@ -47,11 +52,14 @@ extension Reconciler {
         do {
             let snapshot = try await observer.observe(
                 namespaces: namespaces, selector: options.selector, shard: options.shard, settings: options.planner,
-                prefetched: prefetched, prefetchedCanaries: input.decodedCanaries)
+                prefetched: canaryPrefetched, prefetchedCanaries: input.decodedCanaries)
             timings.canaryObservation = Self.seconds(ContinuousClock.now - observed)
             let (plan, planTime) = await plannedSync
             timings.syncPlan = planTime
-            return .observed(plan, snapshot)
+            // The next run makes these LISTs while it reads Git: the sync's, then the canaries' own.
+            let own = snapshot.read.map { SyncScope(apiVersion: $0.apiVersion, kind: $0.kind, namespace: $0.namespace) }
+                .filter { input.unfiltered[$0] == nil }.map { SyncRead(scope: $0, labelled: false) }
+            return .observed(plan, snapshot, planInput.reads + own)
         } catch {
             return .canariesFailed(await plannedSync.0, error)
         }

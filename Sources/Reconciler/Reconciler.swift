@@ -41,6 +41,15 @@ public struct Reconciler: Sendable {
             r.requestErrors = errors
         }
 
+        // 0. With a memo, the last run's sync LISTs are made while Git is fetched (the same while Git's kinds and
+        // namespaces are; the observation makes any other read itself and ignores those it does not need).
+        let lastReads = environment.planMemo.map(SyncReadsFile.load) ?? []
+        let prefetchOptions = SyncOptions(
+            prune: false, sourceName: options.sourceName, shard: options.shard, inventoryNamespace: options.systemNamespace,
+            defaultNamespace: options.defaultNamespace)
+        let observer0 = SyncObserver(client: client, concurrency: options.concurrency)
+        let prefetching = environment.planMemo == nil ? nil : Task { await observer0.prefetch(lastReads, options: prefetchOptions) }
+
         // 1. Git.
         var t = ContinuousClock.now
         var set: ManifestSet
@@ -49,6 +58,7 @@ public struct Reconciler: Sendable {
             set = try await environment.source.manifests(at: fetched.revision, logger: logger)
             report.revision = fetched.revision
         } catch {
+            prefetching?.cancel()
             report.errors.append("git: \(error)")
             finish(&report)
             return report
@@ -66,9 +76,11 @@ public struct Reconciler: Sendable {
         let observer = CanaryObserver(client: client, concurrency: options.concurrency)
         var parts = ObservationTimings()
         let syncMemo = environment.planMemo.map(SyncMemoFile.load)
+        let prefetched = await prefetching?.value
+        report.prefetchedReads = prefetched?.count ?? 0
         let observation = await observe(
             set.manifests, syncOptions: syncOptions, namespaces: namespaces, observer: observer, options: options,
-            syncMemo: syncMemo, timings: &parts)
+            syncMemo: syncMemo, prefetched: prefetched, timings: &parts)
         report.timings["observe.sync"] = parts.syncObservation
         report.timings["observe.syncPlan"] = parts.syncPlan
         report.timings["observe.canaries"] = parts.canaryObservation
@@ -82,6 +94,7 @@ public struct Reconciler: Sendable {
         report.now = now
         let syncPlan: SyncPlan
         var snapshot: ClusterSnapshot
+        let observedReads: [SyncRead]
         switch observation {
         case .syncFailed(let error):
             report.errors.append("observe: \(error.description)")
@@ -92,15 +105,19 @@ public struct Reconciler: Sendable {
             report.errors.append("observe canaries: \(error.description)")
             finish(&report)
             return report
-        case .observed(let plan, let snap):
+        case .observed(let plan, let snap, let reads):
             syncPlan = plan
             snapshot = snap
+            observedReads = reads
         }
         report.syncPlan = syncPlan
         report.timings["observe"] = seconds(since: t)
         report.reusedObjects = syncPlan.memoHits
         if let location = environment.planMemo, let memo = syncPlan.memo, memo.verified != syncMemo?.verified {
             SyncMemoFile.save(memo, location, logger: logger)
+        }
+        if let location = environment.planMemo, observedReads != lastReads {
+            SyncReadsFile.save(observedReads, location, logger: logger)
         }
 
         // 3. Plan each canary with a probe that asks nothing: is it due, or drifted? (`plan` plans against the state

@@ -35,6 +35,7 @@ public enum ReportJSON {
         doc["canaries"] = .array(r.canaries.map(canary))
         doc["reusedPlans"] = .int(Int64(r.reusedPlans))
         doc["reusedObjects"] = .int(Int64(r.reusedObjects))
+        doc["prefetchedReads"] = .int(Int64(r.prefetchedReads))
         doc["requests"] = .object(JSONObject(r.requestsByVerb.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.int(Int64($0.value))) }))
         doc["timings"] = .object(JSONObject(r.timings.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.double($0.value)) }))
         doc["errors"] = .array((r.manifestErrors + r.errors + r.canaries.compactMap(\.error)).map { .string($0) })

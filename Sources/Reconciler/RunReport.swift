@@ -78,6 +78,8 @@ public struct RunReport: Sendable {
     public var reusedPlans = 0
     /// Objects of Git that an earlier run verified unchanged at the same resourceVersion (``SyncMemo``), not compared again.
     public var reusedObjects = 0
+    /// The sync's LISTs made while Git was fetched (the previous run's, with a memo), not made again afterwards.
+    public var prefetchedReads = 0
     /// Stage timings in seconds (`git`, `observe`, `plan`, `apply`, `total`; within `observe`: `observe.sync` for the
     /// sync's LISTs, then `observe.syncPlan` and `observe.canaries`, which run at the same time).
     public var timings: [String: Double] = [:]

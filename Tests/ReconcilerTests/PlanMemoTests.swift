@@ -41,7 +41,14 @@ struct PlanMemoTests {
         w.harness.sandbox.resetRequestCounts()
         let (reused, _) = try await w.run(memo: memo)
         #expect(reused.errors.isEmpty, "\(reused.errors)")
-        #expect(w.harness.sandbox.requestCounts.mutating == 0)
+        let counts = w.harness.sandbox.requestCounts
+        #expect(counts.mutating == 0)
+        // The LISTs were made while Git was read (the last run's), still one per kind and namespace.
+        #expect(reused.prefetchedReads >= 5, "\(reused.prefetchedReads)")
+        #expect(full.prefetchedReads == 0)
+        let lists = counts.byResource.compactMapValues { $0["list"] }
+        #expect(lists.values.allSatisfy { $0 <= 1 }, "\(lists)")
+        #expect(lists["services"] == 1 && lists["deployments.apps"] == 1, "\(lists)")
         #expect(first.errors.isEmpty, "\(first.errors)")
         #expect(reused.reusedPlans == 2)
         // Every object of Git: the namespace, two Deployments, two Canaries, the CRDs.

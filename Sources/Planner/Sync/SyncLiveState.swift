@@ -56,6 +56,32 @@ public struct SyncScope: Sendable, Hashable, Comparable, CustomStringConvertible
     public var description: String { "\(kind) (\(apiVersion))" + (namespace.map { " in namespace \($0)" } ?? "") }
 }
 
+/// One LIST of the sync's observation: a scope, read with the source's label selector or without it (to share the
+/// objects with the canaries' observation).
+public struct SyncRead: Sendable, Hashable {
+    /// What is listed.
+    public var scope: SyncScope
+    /// Whether the source's label selector is used.
+    public var labelled: Bool
+
+    /// Creates a read.
+    public init(scope: SyncScope, labelled: Bool) {
+        self.scope = scope
+        self.labelled = labelled
+    }
+
+    /// One line of text: `labelled|apiVersion|kind|namespace` (`-` for cluster-wide), for a file of reads.
+    public var line: String { "\(labelled ? "l" : "u")|\(scope.apiVersion)|\(scope.kind)|\(scope.namespace ?? "-")" }
+
+    /// Parses ``line``; `nil` when it is not one.
+    public init?(line: Substring) {
+        let parts = line.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "l" || parts[0] == "u", !parts[1].isEmpty, !parts[2].isEmpty, !parts[3].isEmpty else { return nil }
+        self.init(scope: SyncScope(apiVersion: String(parts[1]), kind: String(parts[2]), namespace: parts[3] == "-" ? nil : String(parts[3])),
+                  labelled: parts[0] == "l")
+    }
+}
+
 /// Everything the sync plan is computed from.
 public struct SyncInput: Sendable {
     /// Desired manifests from Git (already decoded), every shard's.
@@ -75,6 +101,8 @@ public struct SyncInput: Sendable {
     /// The Canaries of ``unfiltered``, decoded in the same order (`nil`: does not decode), so that the canaries'
     /// observation does not decode them again. Filled by the observer while other LISTs are still in flight.
     public var decodedCanaries: [SyncScope: [Canary?]] = [:]
+    /// The LISTs the observation made (in order), for the next run to make them while it fetches Git.
+    public var reads: [SyncRead] = []
     /// What earlier runs verified (``SyncMemo``); `nil` plans every object in full.
     public var memo: SyncMemo?
 
