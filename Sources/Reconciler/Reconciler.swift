@@ -49,6 +49,10 @@ public struct Reconciler: Sendable {
             defaultNamespace: options.defaultNamespace)
         let observer0 = SyncObserver(client: client, concurrency: options.concurrency)
         let prefetching = environment.planMemo == nil ? nil : Task { await observer0.prefetch(lastReads, options: prefetchOptions) }
+        // The memo files are read meanwhile too.
+        let memoLoading = environment.planMemo.map { location in
+            Task { (SyncMemoFile.load(location), PlanMemo.load(location, logger: logger)) }
+        }
 
         // 1. Git.
         var t = ContinuousClock.now
@@ -59,6 +63,7 @@ public struct Reconciler: Sendable {
             report.revision = fetched.revision
         } catch {
             prefetching?.cancel()
+            memoLoading?.cancel()
             report.errors.append("git: \(error)")
             finish(&report)
             return report
@@ -75,7 +80,8 @@ public struct Reconciler: Sendable {
         let namespaces = canaryNamespaces(options, manifests: set.manifests)
         let observer = CanaryObserver(client: client, concurrency: options.concurrency)
         var parts = ObservationTimings()
-        let syncMemo = environment.planMemo.map(SyncMemoFile.load)
+        let loadedMemos = await memoLoading?.value
+        let syncMemo = loadedMemos?.0
         let prefetched = await prefetching?.value
         report.prefetchedReads = prefetched?.count ?? 0
         let observation = await observe(
@@ -127,7 +133,7 @@ public struct Reconciler: Sendable {
         let context = PlanContext(options: options, revision: revision, now: now, syncPlan: syncPlan, observer: observer, namespaces: namespaces)
         // `plan` lays the sync's bodies over the observed objects without new resourceVersions: no memo then.
         let memoLocation = options.mode == .plan && syncPlan.hasWrites ? nil : environment.planMemo
-        let memo = memoLocation.map { PlanMemo.load($0, logger: logger) }
+        let memo = memoLocation == nil ? nil : loadedMemos?.1
         let fingerprint = memoLocation.map {
             PlanFingerprint(salt: $0.salt, server: client.configuration.server, settings: options.planner)
         }
