@@ -100,13 +100,10 @@ enum SyncMemoFile {
 
     /// The memo at `location` (empty when missing or unreadable: it is only an optimisation).
     static func load(_ location: PlanMemoLocation) -> SyncMemo {
-        guard let data = FileManager.default.contents(atPath: location.sync) else { return SyncMemo(salt: location.salt) }
-        // Split as bytes: splitting a megabyte of text by Characters (grapheme clusters) took tens of milliseconds.
-        let lines = [UInt8](data).split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
-        guard lines.first == header else { return SyncMemo(salt: location.salt) }
+        guard let lines = MemoFile.lines(at: location.sync, header: header) else { return SyncMemo(salt: location.salt) }
         var verified = Set<String>()
         verified.reserveCapacity(lines.count)
-        for line in lines.dropFirst() { verified.insert(line) }
+        for line in lines { verified.insert(line) }
         return SyncMemo(verified: verified, salt: location.salt)
     }
 
@@ -116,8 +113,18 @@ enum SyncMemoFile {
     }
 }
 
-/// Atomic replacement of a memo file. Failures are logged, not thrown: the next run works without the memo.
+/// Line files of the memo, and their atomic replacement. Failures are logged, not thrown: the next run works
+/// without the memo.
 enum MemoFile {
+    /// The lines after `header` of the file at `path`; `nil` when it is missing or not such a file. Split as bytes:
+    /// splitting a megabyte of text by Characters (grapheme clusters) took tens of milliseconds.
+    static func lines(at path: String, header: String) -> ArraySlice<String>? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let lines = [UInt8](data).split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+        guard lines.first == header else { return nil }
+        return lines.dropFirst()
+    }
+
     static func write(_ bytes: [UInt8], to path: String, in directory: String, logger: Logger) {
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do {
@@ -140,10 +147,7 @@ enum SyncReadsFile {
 
     /// The reads at `location`; empty when missing or unreadable.
     static func load(_ location: PlanMemoLocation) -> [SyncRead] {
-        guard let data = FileManager.default.contents(atPath: location.reads) else { return [] }
-        let lines = [UInt8](data).split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
-        guard lines.first == header else { return [] }
-        return lines.dropFirst().compactMap { SyncRead(line: Substring($0)) }
+        (MemoFile.lines(at: location.reads, header: header) ?? []).compactMap { SyncRead(line: Substring($0)) }
     }
 
     static func save(_ reads: [SyncRead], _ location: PlanMemoLocation, logger: Logger) {
