@@ -80,6 +80,30 @@ struct PlanMemoTests {
         #expect(Self.decisions(r) == Self.decisions(warm))
     }
 
+    @Test("early LISTs: a read Git no longer needs is made but not used; a needed read that was not made early is made after Git")
+    func staleEarlyReads() async throws {
+        let (w, memo, warm) = try await Self.warmWorld()
+        defer { w.harness.stop() }
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: memo.directory).first { $0.hasSuffix(".reads") })
+        let path = memo.directory + "/" + file
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.contains("u|v1|Service|mp"), "\(lines)")
+        // The Services' read is dropped, a read of ConfigMaps in a namespace nobody uses is added.
+        let edited = lines.filter { $0 != "u|v1|Service|mp" } + ["u|v1|ConfigMap|ghost"]
+        try (edited.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        w.harness.sandbox.resetRequestCounts()
+        let (r, _) = try await w.run(memo: memo)
+        #expect(r.errors.isEmpty, "\(r.errors)")
+        #expect(Self.decisions(r) == Self.decisions(warm))
+        #expect(r.reusedPlans == 2)
+        #expect(r.prefetchedReads == warm.prefetchedReads)
+        let lists = w.harness.sandbox.requestCounts.byResource.compactMapValues { $0["list"] }
+        #expect(lists["services"] == 1, "\(lists)")
+        // The file is written again as this run read: the Services back, the unused read gone.
+        let rewritten = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(rewritten.contains("u|v1|Service|mp") && !rewritten.contains("ghost"), "\(rewritten)")
+    }
+
     @Test("a generated object changed or deleted behind the run's back is repaired: the namespace's fingerprint changed",
           .enabled(if: KubectlTool.detect() != nil, "kubectl is not installed"))
     func generatedDriftRepaired() async throws {
