@@ -130,6 +130,28 @@ struct CurlHTTPClientTests {
         #expect(r.metrics.bytesSent > payload.count)
     }
 
+    /// Without a Content-Length (chunked), the body buffer grows as chunks of every size arrive; the bytes are exact.
+    @Test func largeChunkedBodyWithoutLength() async throws {
+        let payload = (0..<2_500_003).map { UInt8(truncatingIfNeeded: $0 % 253) }
+        let server = try HTTPServer { _ in
+            .streaming { writer in
+                var offset = 0
+                var size = 1
+                while offset < payload.count {
+                    let end = min(payload.count, offset + size)
+                    guard writer.write(Array(payload[offset..<end])) else { return }
+                    offset = end
+                    size = size * 3 % 70_001 + 1
+                }
+            }
+        }
+        defer { server.stop() }
+        let r = try await CurlHTTPClient().send(HTTPRequest(url: server.baseURL + "/chunks"))
+        #expect(r.headers["content-length"] == nil)
+        #expect(r.body.count == payload.count)
+        #expect(r.body == Data(payload))
+    }
+
     @Test func connectionRefusedNamesTheServer() async throws {
         let http = try CurlHTTPClient()
         let port = LoopbackPorts.free()

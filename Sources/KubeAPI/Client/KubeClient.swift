@@ -141,7 +141,7 @@ public final class KubeClient: Sendable {
         let ok = (200..<300).contains(response.status)
         accounting.record(key, metrics: response.metrics, retry: retry, failed: !ok)
         logger.debug("\(method) \(pathAndQuery) → \(response.status) in \(response.metrics.totalTime)")
-        let bytes = [UInt8](response.body)
+        let bytes = response.body
         if ok { return .success(KubeResponse(status: response.status, headers: response.headers, body: bytes)) }
         var status = (try? JSONParser.parse(bytes)).flatMap(KubeStatus.init)  // a non-JSON error body keeps the HTTP status only
         status?.redact(KubeStatus.credentialValues(auth.headers))

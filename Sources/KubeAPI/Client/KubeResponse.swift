@@ -1,3 +1,4 @@
+import Foundation
 import Resources
 
 /// A successful API response.
@@ -6,8 +7,8 @@ public struct KubeResponse: Sendable {
     public var status: Int
     /// Header fields, names lower-cased.
     public var headers: [String: String]
-    /// The body bytes.
-    public var body: [UInt8]
+    /// The body bytes (the transport's buffer, not copied).
+    public var body: Data
 
     /// Decodes the body with the byte-based ``JSONParser``.
     public func json(request: String = "", options: JSONParser.Options = JSONParser.Options()) throws(KubeAPIError) -> JSONValue {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict JSON parser over UTF-8 bytes that reports `line:column` on errors and bounds nesting depth.
 ///
 /// Used for API responses (large LISTs), JSON manifests and webhook bodies. Numbers without a fraction or exponent
@@ -45,14 +47,28 @@ public struct JSONParser {
     /// Parses one JSON document; trailing non-space content is an error.
     public static func parse(_ bytes: [UInt8], options: Options = Options()) throws(JSONSyntaxError) -> JSONValue {
         // Over the array's buffer: every access below is checked against `bytes.count` by the parser itself.
-        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in
-            var parser = JSONParser(buffer, options: options)
-            parser.skipSpace()
-            let value = try parser.parseValue(depth: 0)
-            parser.skipSpace()
-            if parser.index < buffer.count { throw parser.error("unexpected content after the JSON document") }
-            return value
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in try parse(buffer: buffer, options: options) }
+    }
+
+    /// Parses one JSON document held in `Data` (a transport's buffer), without copying it.
+    public static func parse(_ data: Data, options: Options = Options()) throws(JSONSyntaxError) -> JSONValue {
+        let result = data.withUnsafeBytes { raw -> Result<JSONValue, JSONSyntaxError> in
+            do throws(JSONSyntaxError) {
+                return .success(try parse(buffer: raw.bindMemory(to: UInt8.self), options: options))
+            } catch {
+                return .failure(error)
+            }
         }
+        return try result.get()
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, options: Options) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(buffer, options: options)
+        parser.skipSpace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipSpace()
+        if parser.index < buffer.count { throw parser.error("unexpected content after the JSON document") }
+        return value
     }
 
     /// Parses JSON text.

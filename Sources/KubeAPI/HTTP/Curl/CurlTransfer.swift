@@ -19,7 +19,9 @@ final class CurlTransfer {
     /// The server (scheme://host:port) for error messages.
     let server: String
     var responseHeaders: [String: String] = [:]
-    var body: [UInt8] = []
+    /// The body as received, in one buffer sized from `Content-Length` when the server sends one (a LIST of a
+    /// thousand objects is megabytes: grown chunk by chunk and then copied into `Data`, it was copied three times).
+    private var body = ResponseBody()
     let errorBuffer: UnsafeMutablePointer<CChar>
     private var lists: [CurlStringList] = []
 
@@ -96,7 +98,7 @@ final class CurlTransfer {
     /// The response, once libcurl reports the transfer done with `CURLE_OK`.
     func response() -> HTTPResponse {
         var response = HTTPResponse(
-            status: easy.infoLong(CURLINFO_RESPONSE_CODE), headers: responseHeaders, body: Data(body))
+            status: easy.infoLong(CURLINFO_RESPONSE_CODE), headers: responseHeaders, body: body.take())
         let version: String
         switch easy.infoLong(CURLINFO_HTTP_VERSION) {
         case CURL_HTTP_VERSION_1_0: version = "1.0"
@@ -137,7 +139,14 @@ final class CurlTransfer {
     }
 
     /// Appends body bytes (called from the write callback).
-    fileprivate func appendBody(_ buffer: UnsafeRawBufferPointer) { body.append(contentsOf: buffer) }
+    /// `false` when memory ran out (the write callback then ends the transfer with an error).
+    fileprivate func appendBody(_ buffer: UnsafeRawBufferPointer) -> Bool {
+        if body.count == 0, let length = responseHeaders["content-length"].flatMap(Int.init), length > 0 {
+            // (A length over 256 MiB is not trusted up front: the buffer grows as bytes arrive.)
+            _ = body.reserve(min(length, 256 << 20))
+        }
+        return body.append(buffer)
+    }
 
     /// Records one header line (called from the header callback); a status line starts a new header block.
     fileprivate func appendHeaderLine(_ buffer: UnsafeRawBufferPointer) {
@@ -164,8 +173,7 @@ extension CurlTransfer: Sendable {}
 private func curlWriteBody(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ user: UnsafeMutableRawPointer?) -> Int {
     guard let ptr, let user else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
-    transfer.appendBody(UnsafeRawBufferPointer(start: ptr, count: size * count))
-    return size * count
+    return transfer.appendBody(UnsafeRawBufferPointer(start: ptr, count: size * count)) ? size * count : 0
 }
 
 /// CURLOPT_HEADERFUNCTION: non-capturing; the transfer comes back from userdata.
@@ -174,4 +182,42 @@ private func curlWriteHeader(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
     transfer.appendHeaderLine(UnsafeRawBufferPointer(start: ptr, count: size * count))
     return size * count
+}
+
+/// A growable byte buffer handed over to `Data` without a copy.
+private struct ResponseBody: ~Copyable {
+    private var start: UnsafeMutableRawPointer?
+    private(set) var count = 0
+    private var capacity = 0
+
+    /// Room for `bytes` in all; `false` when the memory cannot be had.
+    mutating func reserve(_ bytes: Int) -> Bool {
+        guard bytes > capacity else { return true }
+        guard let grown = realloc(start, bytes) else { return false }
+        start = grown
+        capacity = bytes
+        return true
+    }
+
+    /// Appends `buffer`; `false` when the memory cannot be had (nothing is appended then).
+    mutating func append(_ buffer: UnsafeRawBufferPointer) -> Bool {
+        guard let source = buffer.baseAddress, buffer.count > 0 else { return true }
+        if count + buffer.count > capacity, !reserve(max(count + buffer.count, capacity * 2, 16 * 1024)) { return false }
+        guard let start else { return false }
+        (start + count).copyMemory(from: source, byteCount: buffer.count)
+        count += buffer.count
+        return true
+    }
+
+    /// The bytes as `Data`, which now owns the buffer (freed with it).
+    mutating func take() -> Data {
+        guard let start, count > 0 else { return Data() }
+        let data = Data(bytesNoCopy: start, count: count, deallocator: .free)
+        self.start = nil
+        count = 0
+        capacity = 0
+        return data
+    }
+
+    deinit { free(start) }
 }
