@@ -185,15 +185,16 @@ public struct SyncObserver: Sendable {
                 }
             }
             if scope.kind == Canary.kind && scope.apiVersion.hasPrefix("flagger.app/") {
-                canaries = items.map { item in
+                // Canaries are read without the selector and their LISTs carry no `managedFields`: the typed copies
+                // above are the live Canaries (one copy, not two).
+                let typed = unfiltered ?? items.map { item in
                     var c = item
                     c["apiVersion"] = .string(scope.apiVersion)
                     c["kind"] = .string(Canary.kind)
                     return c
                 }
-            }
-            if let unfiltered, scope.kind == Canary.kind && scope.apiVersion.hasPrefix("flagger.app/") {
-                decodedCanaries = unfiltered.map { try? Canary(json: $0) }
+                canaries = typed
+                decodedCanaries = typed.map { try? Canary(json: $0) }
             }
             live = labelled ? items : items.filter { SyncLabels.isApplied(by: source, labels: Manifest(object: $0).labels) }
         }
