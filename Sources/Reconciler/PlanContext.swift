@@ -93,12 +93,6 @@ struct PlanContext: Sendable {
             }
             for (ns, d) in zip(namespaces, digests) { namespaceDigests[ns] = .some(d) }
         }
-        func digest(_ namespace: String) -> [UInt8]? {
-            if let d = namespaceDigests[namespace] { return d }
-            let d = PlanFingerprint.namespace(grouped[namespace] ?? [])
-            namespaceDigests[namespace] = .some(d)
-            return d
-        }
         for (json, decoded) in zip(snap.canaries, snap.decodedCanaries) {
             let m = Manifest(object: json)
             var outcome = CanaryOutcome(ref: m.ref)
@@ -123,7 +117,7 @@ struct PlanContext: Sendable {
                 continue
             }
             let replicas = gitReplicas(of: canary)
-            if let fingerprint, let d = digest(canary.namespace) {
+            if let fingerprint, let d = namespaceDigests[canary.namespace] ?? nil {
                 work.fingerprint = fingerprint.canary(json, namespace: d, gitReplicas: replicas)
                 if let f = work.fingerprint, let entry = memo?.entries[PlanMemo.key(canary.namespace, canary.name)], entry.fingerprint == f {
                     var plan = CanaryPlan(canary: m.ref, decision: entry.decision)
