@@ -80,6 +80,20 @@ struct PlanMemoTests {
         #expect(Self.decisions(r) == Self.decisions(warm))
     }
 
+    @Test("`plan` with sync writes pending uses no memo: Git's bodies laid over the live objects keep their resourceVersions")
+    func planModeWithPendingSync() async throws {
+        let (w, memo, _) = try await Self.warmWorld()
+        defer { w.harness.stop() }
+        try w.changeImageOfA()
+        w.harness.sandbox.resetRequestCounts()
+        let (planned, _) = try await w.run(memo: memo) { $0.mode = .plan }
+        #expect(planned.errors.isEmpty, "\(planned.errors)")
+        #expect(planned.reusedPlans == 0)
+        // What the next run will do: `a`'s new image starts an analysis (a reused plan would say "idle").
+        #expect(Self.decisions(planned)["a"]?.hasPrefix("new revision") == true, "\(Self.decisions(planned))")
+        #expect(w.harness.sandbox.requestCounts.mutating == 0)
+    }
+
     @Test("early LISTs: a read Git no longer needs is made but not used; a needed read that was not made early is made after Git")
     func staleEarlyReads() async throws {
         let (w, memo, warm) = try await Self.warmWorld()
