@@ -58,9 +58,38 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         index = built
     }
 
+    /// Changes the value of `key` in place, appending `inserting` first when the key is missing. (The subscript's
+    /// getter and setter would copy the value, and with it every field of an object value.)
+    public mutating func update(_ key: String, inserting initial: @autoclosure () -> JSONValue, _ change: (inout JSONValue) -> Void) {
+        if position(of: key) == nil { self[key] = initial() }
+        guard let i = position(of: key) else { return }
+        change(&fields[i].value)
+    }
+
     /// The value of a field; setting `nil` removes the field, setting a new key appends it.
     public subscript(key: String) -> JSONValue? {
         get { position(of: key).map { fields[$0].value } }
+        // In place when the key exists: the stored value is moved out while it is changed, so that a change through
+        // it (`o["metadata"]?["labels"] = ...`) does not copy it.
+        _modify {
+            guard let i = position(of: key) else {
+                var added: JSONValue? = nil
+                defer { if let added { self[key] = added } }
+                yield &added
+                return
+            }
+            var value: JSONValue? = fields[i].value
+            fields[i].value = .null
+            defer {
+                if let value {
+                    fields[i].value = value
+                } else {
+                    fields.remove(at: i)
+                    if index != nil { rebuildIndex() }
+                }
+            }
+            yield &value
+        }
         set {
             if let newValue {
                 if let i = position(of: key) {

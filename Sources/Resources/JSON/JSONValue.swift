@@ -70,6 +70,8 @@ extension JSONValue {
         get { objectValue?[key] }
         set {
             guard case .object(var o) = self else { return }
+            // Dropped before the change, so that `o` holds the only reference and is changed in place, not copied.
+            self = .null
             o[key] = newValue
             self = .object(o)
         }
@@ -90,18 +92,23 @@ extension JSONValue {
 
     /// Sets the value at a path of object keys, creating intermediate objects; does nothing through non-objects.
     public mutating func set(_ newValue: JSONValue?, at path: [String]) {
+        set(newValue, at: path[...])
+    }
+
+    /// ``set(_:at:)`` on a slice of the path: each level is changed in place (a copy of an object would copy its
+    /// fields, at every level of the path).
+    private mutating func set(_ newValue: JSONValue?, at path: ArraySlice<String>) {
         guard let first = path.first else {
             if let newValue { self = newValue }
             return
         }
         if isNull { self = .object(JSONObject()) }
         guard case .object(var o) = self else { return }
+        self = .null
         if path.count == 1 {
             o[first] = newValue
         } else {
-            var child = o[first] ?? .object(JSONObject())
-            child.set(newValue, at: Array(path.dropFirst()))
-            o[first] = child
+            o.update(first, inserting: .object(JSONObject())) { $0.set(newValue, at: path.dropFirst()) }
         }
         self = .object(o)
     }
