@@ -77,6 +77,34 @@ struct JSONValueDecoder {
             try Node(value: try field(key)).decodeValue(type)
         }
 
+        // `decodeIfPresent` with one lookup (the protocol's default looks the key up three times: `contains`,
+        // `decodeNil`, `decode`): most of a Canary's optional fields are absent.
+        func present(_ key: Key) -> JSONValue? {
+            guard let v = object[key.stringValue], !v.isNull else { return nil }
+            return v
+        }
+        func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key).map(Scalar.bool) }
+        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try present(key).map(Scalar.string) }
+        func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try present(key).map(Scalar.double) }
+        func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? {
+            guard present(key) == nil else { throw Unsupported() }
+            return nil
+        }
+        func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try present(key).map(Scalar.integer) }
+        func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try present(key).map(Scalar.integer) }
+        func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try present(key).map(Scalar.integer) }
+        func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try present(key).map(Scalar.integer) }
+        func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try present(key).map(Scalar.integer) }
+        func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try present(key).map(Scalar.integer) }
+        func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try present(key).map(Scalar.integer) }
+        func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try present(key).map(Scalar.integer) }
+        func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try present(key).map(Scalar.integer) }
+        func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try present(key).map(Scalar.integer) }
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+            guard let v = present(key) else { return nil }
+            return try Node(value: v).decodeValue(type)
+        }
+
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
             try Node(value: try field(key)).container(keyedBy: type)
         }
