@@ -6,30 +6,61 @@ import Resources
 /// listed. Only the objects carrying the source's labels need to be listed (``SyncLabels/selector(source:)``):
 /// an object without them is treated as absent, which means "apply" (and server-side apply adopts it).
 public struct SyncLiveState: Sendable {
-    /// Live objects by identity.
-    public private(set) var objects: [SyncKey: JSONValue] = [:]
-    /// The `apiVersion` each live object was listed with.
-    public private(set) var versions: [SyncKey: String] = [:]
+    /// The objects of one group, kind and namespace, by name, with the `apiVersion` each was listed with.
+    private struct Part: Sendable {
+        var objects: [String: (object: JSONValue, apiVersion: String)] = [:]
+    }
+
+    private struct PartKey: Sendable, Hashable {
+        var group: String
+        var kind: String
+        var namespace: String
+    }
+
+    /// Objects by group, kind and namespace: a LIST's objects are indexed in the LIST's own task
+    /// (``init(apiVersion:kind:items:)``) and joined with ``merge(_:)``, which does not index them again.
+    private var parts: [PartKey: Part] = [:]
 
     /// An empty state.
     public init() {}
 
-    /// Adds the items of one LIST of `apiVersion` `kind`.
-    public mutating func add(apiVersion: String, kind: String, items: [JSONValue]) {
+    /// The items of one LIST of `apiVersion` `kind`.
+    public init(apiVersion: String, kind: String, items: [JSONValue]) {
+        let group = ObjectRef(apiVersion: apiVersion, kind: kind, name: "").group
         for item in items {
             var object = item
             if object["apiVersion"] == nil { object["apiVersion"] = .string(apiVersion) }
             if object["kind"] == nil { object["kind"] = .string(kind) }
             let ref = Manifest(object: object).ref
-            let key = SyncKey(group: ObjectRef(apiVersion: apiVersion, kind: kind, name: "").group, kind: kind,
-                              namespace: ref.namespace, name: ref.name)
-            objects[key] = object
-            versions[key] = apiVersion
+            parts[PartKey(group: group, kind: kind, namespace: ref.namespace), default: Part()].objects[ref.name] = (object, apiVersion)
+        }
+    }
+
+    /// Adds the items of one LIST of `apiVersion` `kind`.
+    public mutating func add(apiVersion: String, kind: String, items: [JSONValue]) {
+        merge(SyncLiveState(apiVersion: apiVersion, kind: kind, items: items))
+    }
+
+    /// Adds the objects of `other`; an object both hold is taken from `other`.
+    public mutating func merge(_ other: SyncLiveState) {
+        for (key, part) in other.parts {
+            if let mine = parts[key] {
+                parts[key] = Part(objects: mine.objects.merging(part.objects) { _, theirs in theirs })
+            } else {
+                parts[key] = part
+            }
         }
     }
 
     /// The live object of a key.
-    public subscript(key: SyncKey) -> JSONValue? { objects[key] }
+    public subscript(key: SyncKey) -> JSONValue? {
+        parts[PartKey(group: key.group, kind: key.kind, namespace: key.namespace)]?.objects[key.name]?.object
+    }
+
+    /// The `apiVersion` the live object of a key was listed with.
+    public func version(of key: SyncKey) -> String? {
+        parts[PartKey(group: key.group, kind: key.kind, namespace: key.namespace)]?.objects[key.name]?.apiVersion
+    }
 }
 
 /// One LIST the Reconciler must make so the sync sees what it needs: a kind in one namespace, or cluster-wide.
@@ -105,6 +136,9 @@ public struct SyncInput: Sendable {
     public var reads: [SyncRead] = []
     /// What earlier runs verified (``SyncMemo``); `nil` plans every object in full.
     public var memo: SyncMemo?
+    /// ``SyncPlanner/settle(_:options:)`` of ``desired`` and ``options``, when worked out already (ignored, and
+    /// worked out again, when it settled other objects or options).
+    public var settlement: SyncSettlement?
 
     /// Creates an input.
     public init(

@@ -77,9 +77,16 @@ public struct SyncOwnership: Sendable {
     public func ownsReplicas(of key: SyncKey) -> Bool { targets[key] != nil }
 
     /// Removes the rollout-owned fields from a desired object; returns the Git replica count it removed, if any.
+    @discardableResult
     public func strip(_ object: inout JSONValue, key: SyncKey) -> Int64? {
-        guard targets[key] != nil, let replicas = object["spec", "replicas"] else { return nil }
+        guard let replicas = replicas(in: object, key: key) else { return nil }
         object.set(nil, at: ["spec", "replicas"])
+        return replicas
+    }
+
+    /// The Git replica count ``strip(_:key:)`` removes from a desired object, if any (without removing it).
+    public func replicas(in object: JSONValue, key: SyncKey) -> Int64? {
+        guard targets[key] != nil, let replicas = object["spec", "replicas"] else { return nil }
         return replicas.intValue
     }
 

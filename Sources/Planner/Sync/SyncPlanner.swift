@@ -69,50 +69,26 @@ public struct SyncPlanner: Sendable {
 
     func prepare(_ input: SyncInput) -> Prepared {
         let options = input.options
-        let normalizer = SyncNormalizer(
-            sourceName: options.sourceName, defaultNamespace: options.defaultNamespace, desired: input.desired,
-            clusterScopedKinds: options.clusterScopedKinds,
-            hasher: hasher)
-        var conflicts: [SyncConflict] = []
-
-        // Settle every desired object; the first declaration of an identity wins.
-        var settled: [Settled] = []
-        var seen: [SyncKey: String] = [:]
-        for manifest in input.desired {
-            let object = normalizer.settle(manifest)
-            let key = SyncKey(object: object)
-            let location = manifest.source.description
-            if let first = seen[key] {
-                conflicts.append(SyncConflict(
-                    ref: Manifest(object: object).ref, source: location,
-                    reason: "declared twice (first at \(first)); only the first declaration is applied"))
-                continue
-            }
-            seen[key] = location
-            settled.append(Settled(key: key, object: object, manifest: manifest))
-        }
-        let allDesired = Set(settled.map(\.key))
-
-        // Canaries of Git (and live ones, for what the rollout generates), workloads for config references.
-        var workloads: [SyncKey: JSONValue] = [:]
-        var gitCanaries: [SyncCanary] = []
-        for s in settled {
-            if s.key.kind == "Deployment" || s.key.kind == "DaemonSet" { workloads[s.key] = s.object }
-            // A Canary without a target is still applied (the server validates it); it just owns nothing here.
-            if s.key.kind == "Canary", s.key.group == "flagger.app", let c = SyncCanary(json: s.object) { gitCanaries.append(c) }
-        }
+        // The desired side, unless the caller settled it already (while it waited for the cluster).
+        let settlement = input.settlement.flatMap { $0.settles(input, hasher: hasher) ? $0 : nil }
+            ?? settle(input.desired, options: options)
+        let normalizer = settlement.normalizer
+        let settled = settlement.settled
+        let gitCanaries = settlement.gitCanaries
+        let workloads = settlement.workloads
         var canaries = gitCanaries
         let gitCanaryNames = Set(gitCanaries.map { "\($0.namespace)/\($0.name)" })
         for live in input.liveCanaries {
             // A live Canary without a target cannot name generated objects; the inventory check still guards prune.
-            guard let c = SyncCanary(json: live), !gitCanaryNames.contains("\(c.namespace)/\(c.name)") else { continue }
+            let ref = Manifest(object: live).ref
+            guard !gitCanaryNames.contains("\(ref.namespace)/\(ref.name)"), let c = SyncCanary(json: live) else { continue }
             canaries.append(c)
         }
         let ownership = SyncOwnership(canaries: canaries, workloads: workloads)
         let shards = SyncSharding.assignments(canaries: gitCanaries, workloads: workloads, count: options.shard.count)
         return Prepared(
-            normalizer: normalizer, settled: settled, ordered: SyncKindOrder.sorted(settled, key: \.key), conflicts: conflicts,
-            allDesired: allDesired, ownership: ownership, shards: shards, memoPrefix: input.memo?.prefix(normalizer))
+            normalizer: normalizer, settled: settled, ordered: settlement.ordered, conflicts: settlement.conflicts,
+            allDesired: settlement.allDesired, ownership: ownership, shards: shards, memoPrefix: input.memo?.prefix(normalizer))
     }
 
     func evaluate(_ s: Settled, _ p: Prepared, _ input: SyncInput) -> Evaluated {
@@ -126,8 +102,7 @@ public struct SyncPlanner: Sendable {
                     + "it is not applied from Git: remove it from the repository"))
         }
         if options.shard.isSharded, p.shards.shard(of: s.key) != options.shard.index { return .otherShard }
-        var object = s.object
-        let replicas = p.ownership.strip(&object, key: s.key)
+        let replicas = p.ownership.replicas(in: s.object, key: s.key)
         let stage = SyncKindOrder.stage(group: s.key.group, kind: s.key.kind)
         let version = objectRef.version
         // A pair verified unchanged by an earlier run, with the same identities: unchanged again (``SyncMemo``).
@@ -140,6 +115,9 @@ public struct SyncPlanner: Sendable {
                 ref: objectRef, stage: stage, action: .unchanged(Self.unchangedMessage(hash)), exists: true),
                 key: s.key, version: version, replicas: replicas, verified: fingerprint)
         }
+        // Stripped only now: a verified pair above needs no body.
+        var object = s.object
+        p.ownership.strip(&object, key: s.key)
         let (body, hash) = p.normalizer.finish(object)
         guard let live = input.live[s.key] else {
             return .entry(SyncEntry(ref: objectRef, stage: stage, action: .apply(body), exists: false), key: s.key, version: version, replicas: replicas)
@@ -188,7 +166,7 @@ public struct SyncPlanner: Sendable {
         for key in (previousOwn?.keys ?? []) where !p.allDesired.contains(key) && !pruned.contains(key) {
             guard let live = input.live[key], Self.carriesSource(live, options.sourceName) else { continue }
             inventory.keys.insert(key)
-            if let v = input.live.versions[key] { inventory.versions[key.groupKind] = ObjectRef(apiVersion: v, kind: "", name: "").version }
+            if let v = input.live.version(of: key) { inventory.versions[key.groupKind] = ObjectRef(apiVersion: v, kind: "", name: "").version }
         }
         for (k, v) in previousOwn?.versions ?? [:] where inventory.versions[k] == nil { inventory.versions[k] = v }
         let changed = previousOwn.map { !inventory.sameStored(as: $0) } ?? !inventory.keys.isEmpty

@@ -32,7 +32,7 @@ extension SyncPlanner {
                 if declaredKinds.contains("\(group)/\(kind)") { continue }
                 if group == "flagger.app" && kind == "Canary" && !input.liveCanaries.isEmpty { continue }
             }
-            guard let apiVersion = input.live.versions[key] ?? versions[key] else { continue }
+            guard let apiVersion = input.live.version(of: key) ?? versions[key] else { continue }
             let ref = key.ref(apiVersion: apiVersion)
             out.append(SyncEntry(ref: ref, stage: .prune, action: .prune(ref), exists: true))
         }
