@@ -25,19 +25,20 @@ public struct SyncObserver: Sendable {
     /// without the label selector (filtered here instead), so that the canaries' observation can reuse them
     /// (``SyncInput/unfiltered``): one LIST per kind and namespace for both.
     /// `prefetched`: LISTs made before Git was read (``prefetch(_:options:)``); the reads it holds are not made again.
+    /// `desiredScopes`: ``SyncPlanner/desiredScopes(_:options:)`` of `desired`, when the caller worked them out already.
     public func observe(
         desired: [Manifest], options: SyncOptions, unlabelledKinds: Set<String> = [], unlabelledNamespaces: Set<String> = [],
-        prefetched: PrefetchedReads? = nil
+        prefetched: PrefetchedReads? = nil, desiredScopes known: SyncPlanner.DesiredScopes? = nil
     ) async throws(KubeAPIError) -> SyncInput {
         // The desired objects' scopes are worked out while the inventories are read.
         let client = client
-        let prefetchedInventory = prefetched?.inventory
-        async let inventoryItems = { () async -> Result<[JSONValue], KubeAPIError> in
-            if let prefetchedInventory { return .success(prefetchedInventory) }
-            return await Self.listInventories(client, options: options)
+        let prefetchedInventories = prefetched?.inventories
+        async let inventoryRead = { () async -> Result<[SyncShardInventory], KubeAPIError> in
+            if let prefetchedInventories { return .success(prefetchedInventories) }
+            return await Self.listInventories(client, options: options).map { $0.map(SyncShardInventory.init(configMap:)) }
         }()
-        let desiredScopes = SyncPlanner.desiredScopes(desired, options: options)
-        let inventories = try await inventoryItems.get().map(SyncShardInventory.init(configMap:))
+        let desiredScopes = known ?? SyncPlanner.desiredScopes(desired, options: options)
+        let inventories = try await inventoryRead.get()
         let scopes = SyncPlanner.observationScopes(of: desiredScopes, inventories: inventories)
         // Kinds that may read as empty when not served: those whose CRD is in Git (created by this sync), and those
         // known only from an inventory (their CRD was removed: none of their objects can exist).
@@ -81,7 +82,7 @@ public struct SyncObserver: Sendable {
             if let items = listed.unfiltered { unfiltered[read.scope, default: []] += items }
             if let d = listed.decodedCanaries { decoded[read.scope, default: []] += d }
             canaries += listed.canaries
-            live.add(apiVersion: read.scope.apiVersion, kind: read.scope.kind, items: listed.live)
+            live.merge(listed.live)
         }
         var input = SyncInput(desired: desired, live: live, inventories: inventories, liveCanaries: canaries, options: options)
         input.unfiltered = unfiltered
@@ -127,7 +128,8 @@ public struct SyncObserver: Sendable {
     /// Only successful reads are kept; ``observe(desired:options:unlabelledKinds:unlabelledNamespaces:prefetched:)``
     /// makes any other read itself, and a read Git no longer needs is just not used.
     public struct PrefetchedReads: Sendable {
-        var inventory: [JSONValue]?
+        /// The inventories, decoded while the other reads were in flight.
+        var inventories: [SyncShardInventory]?
         var listed: [SyncRead: Listed] = [:]
         /// How many of the reads were made.
         public var count: Int { listed.count }
@@ -145,11 +147,12 @@ public struct SyncObserver: Sendable {
 
     /// Makes the inventories' LIST and `reads` now (`options` gives the source name and the inventory namespace).
     public func prefetch(_ reads: [SyncRead], options: SyncOptions) async -> PrefetchedReads {
-        async let inventory = Self.listInventories(client, options: options)
+        let client = client
+        async let inventory = Self.listInventories(client, options: options).map { $0.map(SyncShardInventory.init(configMap:)) }
         // Unknown kinds are not read as empty here: without Git, the observer cannot tell whether that is right.
         let listed = await listAndSort(reads, source: options.sourceName, gitKinds: [])
         var out = PrefetchedReads()
-        out.inventory = try? await inventory.get()
+        out.inventories = try? await inventory.get()
         for (read, result) in listed {
             if case .success(let l) = result { out.listed[read] = l }
         }
@@ -162,8 +165,8 @@ public struct SyncObserver: Sendable {
 
     /// One read, sorted out: what the sync keeps, what the canaries' observation reuses, the live Canaries.
     struct Listed: Sendable {
-        /// The objects carrying the source's labels.
-        var live: [JSONValue]
+        /// The objects carrying the source's labels, indexed here (in the read's own task).
+        var live: SyncLiveState
         /// Every object, typed and without `managedFields`, for a read made without the label selector.
         var unfiltered: [JSONValue]?
         /// The Canaries, typed.
@@ -196,7 +199,8 @@ public struct SyncObserver: Sendable {
                 canaries = typed
                 decodedCanaries = typed.map { try? Canary(json: $0) }
             }
-            live = labelled ? items : items.filter { SyncLabels.isApplied(by: source, labels: Manifest(object: $0).labels) }
+            let carrying = labelled ? items : items.filter { SyncLabels.isApplied(by: source, labels: Manifest(object: $0).labels) }
+            live = SyncLiveState(apiVersion: scope.apiVersion, kind: scope.kind, items: carrying)
         }
     }
 

@@ -9,8 +9,8 @@ extension Reconciler {
     enum Observation: Sendable {
         case syncFailed(KubeAPIError)
         case canariesFailed(SyncPlan, KubeAPIError)
-        /// The sync's plan, the canaries' observation, and the sync's LISTs (``SyncInput/reads``).
-        case observed(SyncPlan, ClusterSnapshot, [SyncRead])
+        /// The sync's plan, the canaries' observation, the sync's LISTs (``SyncInput/reads``), and the sync's input.
+        case observed(SyncPlan, ClusterSnapshot, [SyncRead], SyncInput)
     }
 
     /// How long the parts of the observation took (seconds; the last two overlap).
@@ -26,20 +26,21 @@ extension Reconciler {
     /// run that writes nothing).
     func observe(
         _ desired: [Manifest], syncOptions: SyncOptions, namespaces: [String]?, observer: CanaryObserver, options: ReconcileOptions,
-        syncMemo: SyncMemo?, prefetched: SyncObserver.PrefetchedReads?, timings: inout ObservationTimings
+        syncMemo: SyncMemo?, prefetched: SyncObserver.PrefetchedReads?, settlement: SyncSettlement?, timings: inout ObservationTimings
     ) async -> Observation {
         var input: SyncInput
         let started = ContinuousClock.now
         do {
             input = try await SyncObserver(client: environment.client, concurrency: options.concurrency).observe(
                 desired: desired, options: syncOptions, unlabelledKinds: Self.sharedKinds, unlabelledNamespaces: Set(namespaces ?? []),
-                prefetched: prefetched)
+                prefetched: prefetched, desiredScopes: settlement?.scopes)
         } catch {
             return .syncFailed(error)
         }
         let observed = ContinuousClock.now
         timings.syncObservation = Self.seconds(observed - started)
         input.memo = syncMemo
+        input.settlement = settlement
         // The canaries' observation reuses the sync's unlabelled LISTs, and the LISTs of its own made while Git was read.
         var shared = input.unfiltered
         for (scope, items) in prefetched?.unfiltered(except: Set(shared.keys)) ?? [:] { shared[scope] = items }
@@ -59,7 +60,7 @@ extension Reconciler {
             // The next run makes these LISTs while it reads Git: the sync's, then the canaries' own.
             let own = snapshot.read.map { SyncScope(apiVersion: $0.apiVersion, kind: $0.kind, namespace: $0.namespace) }
                 .filter { input.unfiltered[$0] == nil }.map { SyncRead(scope: $0, labelled: false) }
-            return .observed(plan, snapshot, planInput.reads + own)
+            return .observed(plan, snapshot, planInput.reads + own, planInput)
         } catch {
             return .canariesFailed(await plannedSync.0, error)
         }

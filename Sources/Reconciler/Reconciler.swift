@@ -78,13 +78,20 @@ public struct Reconciler: Sendable {
         let syncOptions = SyncOptions(
             prune: options.prune && set.errors.isEmpty, sourceName: options.sourceName, shard: options.shard,
             inventoryNamespace: options.systemNamespace, defaultNamespace: options.defaultNamespace)
+        // The desired side of the sync is settled while the cluster's LISTs are still arriving.
+        var settling: Task<SyncSettlement, Never>? = Task { [manifests = set.manifests] in
+            SyncPlanner().settle(manifests, options: syncOptions)
+        }
         let namespaces = canaryNamespaces(options, manifests: set.manifests)
         let observer = CanaryObserver(client: client, concurrency: options.concurrency)
         var parts = ObservationTimings()
         let loadedMemos = await memoLoading?.value
         let syncMemo = loadedMemos?.0
-        // The early LISTs and the observation's result live only in this block: kept until the run ends, they held a
-        // second copy of the cluster's objects through the writes (peak RSS +25 MB at 1,000 canaries).
+        // What the observation read and worked out on the way (the early LISTs, the sync's input, Git's manifests) is
+        // held only until the run knows whether it writes. A run that writes drops it first: held through the writes,
+        // it was a second copy of the cluster's objects (peak RSS +25 MB at 1,000 canaries). A run that writes nothing
+        // hands it to keepUntilExit, so that the exit frees it rather than the run, object by object.
+        var transient: Transient? = Transient()
         let syncPlan: SyncPlan
         var snapshot: ClusterSnapshot
         let observedReads: [SyncRead]
@@ -92,14 +99,18 @@ public struct Reconciler: Sendable {
         do {
             let prefetched = await prefetching?.value
             prefetching = nil
+            transient?.prefetched = prefetched
+            let settlement = await settling?.value
+            settling = nil
             report.prefetchedReads = prefetched?.count ?? 0
             let observation = await observe(
                 set.manifests, syncOptions: syncOptions, namespaces: namespaces, observer: observer, options: options,
-                syncMemo: syncMemo, prefetched: prefetched, timings: &parts)
+                syncMemo: syncMemo, prefetched: prefetched, settlement: settlement, timings: &parts)
             report.timings["observe.sync"] = parts.syncObservation
             report.timings["observe.syncPlan"] = parts.syncPlan
             report.timings["observe.canaries"] = parts.canaryObservation
             // The plan holds what is to be written; the decoded manifests (and their source maps) are not read again.
+            transient?.manifests = set.manifests
             set.manifests = []
             if options.prune && !set.errors.isEmpty {
                 report.errors.append("prune skipped: some files could not be decoded, so what left Git is not known")
@@ -117,10 +128,11 @@ public struct Reconciler: Sendable {
                 report.errors.append("observe canaries: \(error.description)")
                 finish(&report)
                 return report
-            case .observed(let plan, let snap, let reads):
+            case .observed(let plan, let snap, let reads, let input):
                 syncPlan = plan
                 snapshot = snap
                 observedReads = reads
+                transient?.input = input
             }
         }
         report.syncPlan = syncPlan
@@ -132,6 +144,8 @@ public struct Reconciler: Sendable {
         if let location = environment.planMemo, observedReads != lastReads {
             SyncReadsFile.save(observedReads, location, logger: logger)
         }
+
+        if syncPlan.hasWrites { transient = nil }
 
         // 3. Plan each canary with a probe that asks nothing: is it due, or drifted? (`plan` plans against the state
         // the sync would leave: what Git declares laid over what is live.)
@@ -163,7 +177,7 @@ public struct Reconciler: Sendable {
             remember(works)
             report.canaries = works.map(\.outcome)
             finish(&report)
-            environment.keepUntilExit?(Leftovers(snapshot: snapshot, works: works, syncPlan: syncPlan))
+            environment.keepUntilExit?(Leftovers(snapshot: snapshot, works: works, syncPlan: syncPlan, transient: transient))
             return report
         }
         report.timings["plan"] = seconds(since: t)
@@ -174,9 +188,11 @@ public struct Reconciler: Sendable {
             remember(works)
             report.canaries = works.map(\.outcome)
             finish(&report)
-            environment.keepUntilExit?(Leftovers(snapshot: snapshot, works: works, syncPlan: syncPlan))
+            environment.keepUntilExit?(Leftovers(snapshot: snapshot, works: works, syncPlan: syncPlan, transient: transient))
             return report
         }
+
+        transient = nil
 
         // 4. The Lease of this shard.
         let lease: LeaseHandle
@@ -270,6 +286,14 @@ public struct Reconciler: Sendable {
         var snapshot: ClusterSnapshot
         var works: [CanaryWork]
         var syncPlan: SyncPlan
+        var transient: Transient? = nil
+    }
+
+    /// What the observation read and worked out on the way to the plans (see ``run(_:)``).
+    struct Transient: Sendable {
+        var prefetched: SyncObserver.PrefetchedReads?
+        var input: SyncInput?
+        var manifests: [Manifest] = []
     }
 
     /// The namespaces whose canaries this run handles: `nil` (all) with `-A`; the `--namespace` given; else those of
