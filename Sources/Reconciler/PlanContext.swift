@@ -8,7 +8,13 @@ struct CanaryWork: Sendable {
     /// The Canary as observed.
     var json: JSONValue
     /// Decoded (nil when it does not decode: reported as an error).
-    var canary: Canary?
+    var canary: Canary? {
+        get { decoded?.canary }
+        set { decoded = newValue.map(DecodedCanary.init) }
+    }
+    /// `canary`, boxed: a decoded Canary has dozens of fields, and the works of a thousand canaries are copied
+    /// between tasks and arrays several times a run.
+    private var decoded: DecodedCanary?
     /// The planner's input (nil when the canary cannot be planned this run).
     var input: PlanInput?
     /// Whether the run has to write for it: it is due, or a generated object drifted.
@@ -19,6 +25,17 @@ struct CanaryWork: Sendable {
     var fingerprint: String?
     /// Whether the plan is the one remembered (``PlanMemo``) rather than planned this run.
     var reused = false
+
+    init(json: JSONValue, canary: Canary? = nil, outcome: CanaryOutcome) {
+        self.json = json
+        self.outcome = outcome
+        self.canary = canary
+    }
+
+    private final class DecodedCanary: Sendable {
+        let canary: Canary
+        init(_ canary: Canary) { self.canary = canary }
+    }
 }
 
 /// The per-run inputs of canary planning, shared by the due check and the real plans.
@@ -93,48 +110,26 @@ struct PlanContext: Sendable {
             }
             for (ns, d) in zip(namespaces, digests) { namespaceDigests[ns] = .some(d) }
         }
-        for (json, decoded) in zip(snap.canaries, snap.decodedCanaries) {
-            let m = Manifest(object: json)
-            var outcome = CanaryOutcome(ref: m.ref)
-            guard let canary = decoded else {
-                do { _ = try Canary(json: json) } catch { outcome.error = "\(m.ref) does not decode: \(error)" }
-                works.append(CanaryWork(json: json, outcome: outcome))
-                continue
+        // Each canary's outcome, fingerprint and reuse, on every core; the ones to plan get their input after, as
+        // the namespaces' indexes are built once each.
+        let pairs = Array(zip(snap.canaries, snap.decodedCanaries))
+        let digests = namespaceDigests
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = max(32, (pairs.count + 4 * cores - 1) / (4 * cores))
+        let triaged = await boundedMap(Array(stride(from: 0, to: pairs.count, by: chunk)), limit: cores) { start in
+            pairs[start..<min(start + chunk, pairs.count)].map { json, decoded in
+                self.triage(json, decoded, snap: snap, memo: memo, fingerprint: fingerprint, digests: digests)
             }
-            outcome.phaseBefore = canary.status?.phase ?? .none
-            outcome.weightBefore = canary.status?.canaryWeight ?? 0
-            outcome.status = canary.status
-            outcome.threshold = canary.effectiveThreshold
-            outcome.intervalSeconds = canary.intervalSeconds
-            var work = CanaryWork(json: json, canary: canary, outcome: outcome)
-            // (When every LIST succeeded, nothing a canary depends on failed: its dependencies are not worked out.)
-            let target = snap.failed.isEmpty ? nil : snap.objects[.init(kind: canary.targetKind, namespace: canary.namespace, name: canary.targetName)]
-            let failed = snap.failed.isEmpty ? [] : observer.dependencies(of: canary, target: target, namespaces: namespaces, settings: options.planner)
-                .compactMap { s in snap.failed[s].map { "\(s): \($0)" } }
-            if !failed.isEmpty {
-                work.outcome.error = "not planned: could not read \(failed.joined(separator: "; "))"
-                works.append(work)
-                continue
-            }
-            let replicas = gitReplicas(of: canary)
-            if let fingerprint, let d = namespaceDigests[canary.namespace] ?? nil {
-                work.fingerprint = fingerprint.canary(json, namespace: d, gitReplicas: replicas)
-                if let f = work.fingerprint, let entry = memo?.entries[PlanMemo.key(canary.namespace, canary.name)], entry.fingerprint == f {
-                    var plan = CanaryPlan(canary: m.ref, decision: entry.decision)
-                    plan.idle = true
-                    work.outcome.plan = plan
-                    work.reused = true
-                    works.append(work)
-                    continue
-                }
-            }
+        }
+        works = triaged.flatMap { $0.map(\.0) }
+        for (i, toPlan) in triaged.joined().map(\.1).enumerated() {
+            guard toPlan, let canary = works[i].canary else { continue }
             let (map, index) = observed(canary.namespace)
             var input = PlanInput(
                 canary: canary, observed: map, index: index, now: now, revision: revision,
                 settings: options.planner, random: Self.random())
-            input.targetReplicasFromGit = replicas
-            work.input = input
-            works.append(work)
+            input.targetReplicasFromGit = gitReplicas(of: canary)
+            works[i].input = input
         }
         // Only the canaries with an input are planned (a task each: reused and unplannable ones need none).
         let planned = works.indices.filter { works[$0].input != nil }
@@ -149,6 +144,45 @@ struct PlanContext: Sendable {
         }
         for (i, w) in zip(planned, plannedWorks) { works[i] = w }
         return limit(works, snap)
+    }
+
+    /// One canary before planning: its outcome so far and whether it is to be planned (`false`: it does not decode,
+    /// something it depends on could not be read, or its remembered plan is reused).
+    private func triage(
+        _ json: JSONValue, _ decoded: Canary?, snap: ClusterSnapshot, memo: PlanMemo?, fingerprint: PlanFingerprint?,
+        digests: [String: [UInt8]?]
+    ) -> (CanaryWork, Bool) {
+        let m = Manifest(object: json)
+        var outcome = CanaryOutcome(ref: m.ref)
+        guard let canary = decoded else {
+            do { _ = try Canary(json: json) } catch { outcome.error = "\(m.ref) does not decode: \(error)" }
+            return (CanaryWork(json: json, outcome: outcome), false)
+        }
+        outcome.phaseBefore = canary.status?.phase ?? .none
+        outcome.weightBefore = canary.status?.canaryWeight ?? 0
+        outcome.status = canary.status
+        outcome.threshold = canary.effectiveThreshold
+        outcome.intervalSeconds = canary.intervalSeconds
+        var work = CanaryWork(json: json, canary: canary, outcome: outcome)
+        // (When every LIST succeeded, nothing a canary depends on failed: its dependencies are not worked out.)
+        let target = snap.failed.isEmpty ? nil : snap.objects[.init(kind: canary.targetKind, namespace: canary.namespace, name: canary.targetName)]
+        let failed = snap.failed.isEmpty ? [] : observer.dependencies(of: canary, target: target, namespaces: namespaces, settings: options.planner)
+            .compactMap { s in snap.failed[s].map { "\(s): \($0)" } }
+        if !failed.isEmpty {
+            work.outcome.error = "not planned: could not read \(failed.joined(separator: "; "))"
+            return (work, false)
+        }
+        if let fingerprint, let d = digests[canary.namespace] ?? nil {
+            work.fingerprint = fingerprint.canary(json, namespace: d, gitReplicas: gitReplicas(of: canary))
+            if let f = work.fingerprint, let entry = memo?.entries[PlanMemo.key(canary.namespace, canary.name)], entry.fingerprint == f {
+                var plan = CanaryPlan(canary: m.ref, decision: entry.decision)
+                plan.idle = true
+                work.outcome.plan = plan
+                work.reused = true
+                return (work, false)
+            }
+        }
+        return (work, true)
     }
 
     /// Plans the due canaries again with the given probe (the read-only analyzer of `plan`).

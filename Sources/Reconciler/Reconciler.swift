@@ -159,7 +159,7 @@ public struct Reconciler: Sendable {
             PlanFingerprint(salt: $0.salt, server: client.configuration.server, settings: options.planner)
         }
         func remember(_ works: [CanaryWork]) {
-            report.reusedPlans = works.filter(\.reused).count
+            report.reusedPlans = works.reduce(0) { $0 + ($1.reused ? 1 : 0) }
             guard let memoLocation else { return }
             let updated = PlanMemo.remembering(works)
             if updated != memo { updated.save(memoLocation, logger: logger) }
