@@ -20,8 +20,15 @@ struct PlanFingerprint: Sendable {
         base = h
     }
 
-    /// The digest of a namespace's observed objects: apiVersion, kind, name, uid and resourceVersion of each, in a
-    /// fixed order. `nil` when an object has no resourceVersion (its changes could not be seen).
+    /// Kinds whose status no plan reads (the Planner reads their spec and metadata only) and whose controllers rewrite
+    /// it every few seconds: an HPA's current metrics, a KEDA ScaledObject's conditions. They are identified by their
+    /// content without `status` rather than by resourceVersion, or every status update would plan their namespace's
+    /// canaries again.
+    static let statusBlindKinds: Set<String> = ["HorizontalPodAutoscaler", "ScaledObject"]
+
+    /// The digest of a namespace's observed objects: apiVersion, kind, name, uid and resourceVersion of each (for
+    /// ``statusBlindKinds``, a digest of the object without status instead), in a fixed order. `nil` when an object
+    /// has no resourceVersion (its changes could not be seen).
     static func namespace(_ objects: [(ClusterSnapshot.ObjectKey, JSONValue)]) -> [UInt8]? {
         var lines: [String] = []
         lines.reserveCapacity(objects.count)
@@ -30,7 +37,8 @@ struct PlanFingerprint: Sendable {
             guard let rv = metadata?["resourceVersion"]?.stringValue, !rv.isEmpty else { return nil }
             let apiVersion = object["apiVersion"]?.stringValue ?? ""
             let uid = metadata?["uid"]?.stringValue ?? ""
-            lines.append("\(key.kind)\u{0}\(key.name)\u{0}\(apiVersion)\u{0}\(uid)\u{0}\(rv)\n")
+            let version = statusBlindKinds.contains(key.kind) ? withoutStatus(object) : rv
+            lines.append("\(key.kind)\u{0}\(key.name)\u{0}\(apiVersion)\u{0}\(uid)\u{0}\(version)\n")
         }
         lines.sort()
         var h = SHA256()
@@ -39,6 +47,15 @@ struct PlanFingerprint: Sendable {
         for line in lines { bytes += line.utf8 }
         h.update(bytes)
         return h.finalize()
+    }
+
+    /// `content:` and a digest of the object without `status`, `metadata.resourceVersion` and `managedFields`.
+    static func withoutStatus(_ object: JSONValue) -> String {
+        var o = object
+        o["status"] = nil
+        o["metadata"]?["resourceVersion"] = nil
+        o["metadata"]?["managedFields"] = nil
+        return "content:" + SHA256.hex(JSONWriter.bytes(o, options: .canonical))
     }
 
     /// The fingerprint of one canary, or `nil` when the Canary has no resourceVersion.

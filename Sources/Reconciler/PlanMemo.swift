@@ -46,7 +46,7 @@ struct PlanMemo: Sendable, Equatable {
     /// By `namespace/name`.
     var entries: [String: Entry] = [:]
 
-    static let format = "gitcanary-plan-memo/2"
+    static let format = "gitcanary-plan-memo/3"
 
     /// The memo at `location`; empty when there is none, or it cannot be read (it is only an optimisation).
     static func load(_ location: PlanMemoLocation, logger: Logger) -> PlanMemo {

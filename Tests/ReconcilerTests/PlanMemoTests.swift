@@ -176,6 +176,60 @@ struct PlanMemoTests {
         #expect(get.stdout == "example/b:v1", "\(get.stdout) \(get.stderr)")
     }
 
+    @Test("an autoscaler's status updates (its controller's churn) keep the plans reused; a change of its spec plans them again",
+          .enabled(if: KubectlTool.detect() != nil, "kubectl is not installed"))
+    func autoscalerStatusChurn() async throws {
+        let kubectl = try #require(KubectlTool.detect())
+        let w = try World()
+        defer { w.harness.stop() }
+        // Canary `a` gets an HPA.
+        var yaml = try String(contentsOfFile: w.repo + "/apps.yaml", encoding: .utf8)
+        yaml = yaml.replacingOccurrences(
+            of: "targetRef: {apiVersion: apps/v1, kind: Deployment, name: a}",
+            with: "targetRef: {apiVersion: apps/v1, kind: Deployment, name: a}\n  autoscalerRef: {apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, name: a}")
+        yaml += """
+            ---
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata: {name: a, namespace: mp}
+            spec:
+              scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: a}
+              minReplicas: 1
+              maxReplicas: 3
+
+            """
+        try yaml.write(toFile: w.repo + "/apps.yaml", atomically: true, encoding: .utf8)
+        try w.commit()
+        let memo = Self.location(w)
+        try await w.initialize(memo: memo)
+        _ = try await w.run(memo: memo)
+        let (warm, _) = try await w.run(memo: memo)
+        #expect(warm.errors.isEmpty, "\(warm.errors)")
+        #expect(warm.reusedPlans == 2)
+        let primary = try w.harness.kubectl(kubectl, ["-n", "mp", "get", "hpa", "a-primary", "-o", "name"])
+        #expect(primary.status == 0, "the primary autoscaler was not created: \(primary.stderr)")
+
+        // The HPA controller's status updates: new resourceVersions, same spec.
+        for (name, replicas) in [("a", 2), ("a-primary", 3)] {
+            let before = try w.harness.kubectl(kubectl, ["-n", "mp", "get", "hpa", name, "-o", "jsonpath={.metadata.resourceVersion}"])
+            let status = #"{"status":{"currentReplicas":1,"desiredReplicas":\#(replicas),"currentMetrics":[]}}"#
+            let patched = try w.harness.kubectl(kubectl, ["-n", "mp", "patch", "hpa", name, "--subresource=status", "--type", "merge", "-p", status])
+            #expect(patched.status == 0, "\(patched.stderr)")
+            let after = try w.harness.kubectl(kubectl, ["-n", "mp", "get", "hpa", name, "-o", "jsonpath={.metadata.resourceVersion} {.status.desiredReplicas}"])
+            #expect(after.stdout != before.stdout && after.stdout.hasSuffix(" \(replicas)"), "\(before.stdout) -> \(after.stdout)")
+        }
+        let (churned, _) = try await w.run(memo: memo)
+        #expect(churned.errors.isEmpty, "\(churned.errors)")
+        #expect(churned.reusedPlans == 2)
+
+        // A change of the generated autoscaler's spec is seen: both canaries of the namespace are planned again.
+        let spec = try w.harness.kubectl(kubectl, ["-n", "mp", "patch", "hpa", "a-primary", "--type", "merge", "-p", #"{"spec":{"maxReplicas":7}}"#])
+        #expect(spec.status == 0, "\(spec.stderr)")
+        let (changed, _) = try await w.run(memo: memo)
+        #expect(changed.errors.isEmpty, "\(changed.errors)")
+        #expect(changed.reusedPlans == 0)
+    }
+
     @Test("a canary in an analysis is planned every run; an unreadable memo is ignored and replaced")
     func activeCanaryAndDamagedMemo() async throws {
         let w = try World()
