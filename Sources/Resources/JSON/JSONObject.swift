@@ -7,7 +7,7 @@
 /// allocation per object instead of a hash table plus a key array: decoded manifests and LIST responses take about
 /// half the memory and are built and iterated faster.
 public struct JSONObject: Sendable, Hashable, Sequence {
-    private struct Field: Sendable {
+    fileprivate struct Field: Sendable {
         var key: String
         var value: JSONValue
     }
@@ -113,15 +113,17 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
 
     /// Iterates the fields in order.
-    public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
-        FieldIterator(fields: fields)
-    }
+    public func makeIterator() -> Iterator { Iterator(fields: fields) }
 
-    private struct FieldIterator: IteratorProtocol {
-        let fields: ContiguousArray<Field>
-        var position = 0
-        init(fields: ContiguousArray<Field>) { self.fields = fields }
-        mutating func next() -> (key: String, value: JSONValue)? {
+    /// The iterator of the fields, in order. A concrete type, not `some IteratorProtocol`: an opaque result type is
+    /// resolved at run time (its metadata demangled) by every loop over an object in another module, which cost more
+    /// than the loop's work.
+    public struct Iterator: IteratorProtocol {
+        private let fields: ContiguousArray<Field>
+        private var position = 0
+        fileprivate init(fields: ContiguousArray<Field>) { self.fields = fields }
+        /// The next field.
+        public mutating func next() -> (key: String, value: JSONValue)? {
             guard position < fields.count else { return nil }
             defer { position += 1 }
             return (key: fields[position].key, value: fields[position].value)
