@@ -49,13 +49,12 @@ struct PlanFingerprint: Sendable {
         return h.finalize()
     }
 
-    /// `content:` and a digest of the object without `status`, `metadata.resourceVersion` and `managedFields`.
+    /// `content:` and a 128-bit digest of the object without `status`, `metadata.resourceVersion` and
+    /// `managedFields`. Not SHA-256 of canonical JSON: that cost 20 µs per autoscaler, a tenth of a no-op run at
+    /// 1,000 canaries with an HPA each (a primary and a canary HPA per canary).
     static func withoutStatus(_ object: JSONValue) -> String {
-        var o = object
-        o["status"] = nil
-        o["metadata"]?["resourceVersion"] = nil
-        o["metadata"]?["managedFields"] = nil
-        return "content:" + SHA256.hex(JSONWriter.bytes(o, options: .canonical))
+        let (a, b) = ContentHash.of(object, skipping: ["status"], inMetadata: ["resourceVersion", "managedFields"])
+        return "content:" + String(a, radix: 16) + "." + String(b, radix: 16)
     }
 
     /// The fingerprint of one canary, or `nil` when the Canary has no resourceVersion.
@@ -69,5 +68,122 @@ struct PlanFingerprint: Sendable {
         let name = metadata?["name"]?.stringValue ?? ""
         h.update(Array("\(ns)\u{0}\(name)\u{0}\(uid)\u{0}\(rv)\u{0}\(gitReplicas.map(String.init) ?? "-")".utf8))
         return Hex.encode(h.finalize())
+    }
+}
+
+/// A stable 128-bit hash of a JSON value (two multiply-xorshift lanes over 64-bit words, objects combined
+/// independently of their key order): the same value hashes the same in every process, unlike `Hasher`. For change
+/// detection by a trusted reader, not against an adversary.
+enum ContentHash {
+    private struct Lanes {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325
+        var b: UInt64 = 0x6c62_272e_07bb_0142
+        mutating func add(_ word: UInt64) {
+            a = (a ^ word) &* 0x0000_0100_0000_01b3
+            a ^= a >> 32
+            b = (b ^ word) &* 0x9e37_79b9_7f4a_7c15
+            b ^= b >> 29
+        }
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+            add(UInt64(bytes.count))
+            let raw = UnsafeRawBufferPointer(bytes)
+            var i = 0
+            while i + 8 <= raw.count {
+                add(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                i += 8
+            }
+            if i < raw.count {
+                var tail: UInt64 = 0
+                for j in i..<raw.count { tail |= UInt64(raw[j]) << UInt64(8 * (j - i)) }
+                add(tail)
+            }
+        }
+        mutating func add(_ string: String) {
+            var s = string
+            s.withUTF8 { add($0) }
+        }
+    }
+
+    /// splitmix64's finaliser: spreads each field's hash before the fields are summed.
+    private static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    /// The hash of `value`.
+    static func of(_ value: JSONValue) -> (UInt64, UInt64) {
+        var lanes = Lanes()
+        add(value, to: &lanes)
+        return (lanes.a, lanes.b)
+    }
+
+    /// The hash of an object without the top-level fields `skipping` and the `metadata` fields `inMetadata`: the same
+    /// as the hash of the object with them removed, without copying it.
+    static func of(_ value: JSONValue, skipping: Set<String>, inMetadata: Set<String>) -> (UInt64, UInt64) {
+        guard case .object(let fields) = value else { return of(value) }
+        var lanes = Lanes()
+        addObject(fields, to: &lanes) { key, field, f in
+            if skipping.contains(key) { return false }
+            if key == "metadata", case .object(let metadata) = field {
+                addObject(metadata, to: &f) { k, v, m in
+                    guard !inMetadata.contains(k) else { return false }
+                    add(v, to: &m)
+                    return true
+                }
+                return true
+            }
+            add(field, to: &f)
+            return true
+        }
+        return (lanes.a, lanes.b)
+    }
+
+    private static func add(_ value: JSONValue, to lanes: inout Lanes) {
+        switch value {
+        case .null: lanes.add(0)
+        case .bool(let v): lanes.add(v ? 2 : 1)
+        case .int(let v):
+            lanes.add(3)
+            lanes.add(UInt64(bitPattern: v))
+        case .double(let v):
+            lanes.add(4)
+            lanes.add(v.bitPattern)
+        case .string(let v):
+            lanes.add(5)
+            lanes.add(v)
+        case .array(let items):
+            lanes.add(6)
+            lanes.add(UInt64(items.count))
+            for item in items { add(item, to: &lanes) }
+        case .object(let fields):
+            addObject(fields, to: &lanes) { _, field, f in
+                add(field, to: &f)
+                return true
+            }
+        }
+    }
+
+    /// Each field hashed on its own (key, then what `value` adds; `false`: the field is left out), spread, and
+    /// summed: the order of the keys does not count.
+    private static func addObject(
+        _ fields: JSONObject, to lanes: inout Lanes, value: (String, JSONValue, inout Lanes) -> Bool
+    ) {
+        var sumA: UInt64 = 0
+        var sumB: UInt64 = 0
+        var count: UInt64 = 0
+        for (key, field) in fields {
+            var f = Lanes()
+            f.add(key)
+            guard value(key, field, &f) else { continue }
+            sumA = sumA &+ mix(f.a)
+            sumB = sumB &+ mix(f.b ^ 0x5851_f42d_4c95_7f2d)
+            count += 1
+        }
+        lanes.add(7)
+        lanes.add(count)
+        lanes.add(sumA)
+        lanes.add(sumB)
     }
 }
