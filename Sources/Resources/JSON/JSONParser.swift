@@ -266,10 +266,19 @@ public struct JSONParser {
         lastKeyHash = hash
         guard end - start > 15 else { return try parseString() }
         index = end + 1
-        if let known = longKeys[hash], known.utf8.elementsEqual(bytes[start..<end]) { return known }
+        if var known = longKeys[hash], Self.equal(&known, bytes, start, end) { return known }
         let key = String(decoding: bytes[start..<end], as: UTF8.self)
         longKeys[hash] = key
         return key
+    }
+
+    /// Whether `string`'s UTF-8 is `bytes[start..<end]` (one `memcmp`; `elementsEqual` compared byte by byte through
+    /// generic iterators).
+    private static func equal(_ string: inout String, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        string.withUTF8 { known in
+            guard known.count == end - start, let a = known.baseAddress, let b = bytes.baseAddress else { return known.count == end - start && start == end }
+            return memcmp(a, b + start, end - start) == 0
+        }
     }
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
