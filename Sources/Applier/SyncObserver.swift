@@ -199,7 +199,9 @@ public struct SyncObserver: Sendable {
                 canaries = typed
                 decodedCanaries = typed.map { try? Canary(json: $0) }
             }
-            let carrying = labelled ? items : items.filter { SyncLabels.isApplied(by: source, labels: Manifest(object: $0).labels) }
+            // The typed copies serve the sync too, unless the sync reads the `managedFields` they lack.
+            let sorted = (SyncObserver.ownershipReadKinds.contains(scope.kind) ? nil : unfiltered) ?? items
+            let carrying = labelled ? sorted : sorted.filter { SyncLabels.isApplied(by: source, labels: Manifest(object: $0).labels) }
             live = SyncLiveState(apiVersion: scope.apiVersion, kind: scope.kind, items: carrying)
         }
     }
