@@ -26,27 +26,22 @@ struct PlanFingerprint: Sendable {
     /// canaries again.
     static let statusBlindKinds: Set<String> = ["HorizontalPodAutoscaler", "ScaledObject"]
 
-    /// The digest of a namespace's observed objects: apiVersion, kind, name, uid and resourceVersion of each (for
-    /// ``statusBlindKinds``, a digest of the object without status instead), in a fixed order. `nil` when an object
-    /// has no resourceVersion (its changes could not be seen).
+    /// The digest of a namespace's observed objects: of the apiVersion, kind, name, uid and resourceVersion of each
+    /// (for ``statusBlindKinds``, a digest of the object without status instead), whatever their order. `nil` when
+    /// an object has no resourceVersion (its changes could not be seen). Each object's identity is hashed on its own
+    /// (``ContentHash``) and the hashes summed, so the objects are not sorted: sorting the identities as text took
+    /// n log n string comparisons, 6 % of a no-op at 5,000 canaries.
     static func namespace(_ objects: [(ClusterSnapshot.ObjectKey, JSONValue)]) -> [UInt8]? {
-        var lines: [String] = []
-        lines.reserveCapacity(objects.count)
+        var combined = ContentHash.Sum()
         for (key, object) in objects {
             let metadata = object["metadata"]
             guard let rv = metadata?["resourceVersion"]?.stringValue, !rv.isEmpty else { return nil }
             let apiVersion = object["apiVersion"]?.stringValue ?? ""
             let uid = metadata?["uid"]?.stringValue ?? ""
             let version = statusBlindKinds.contains(key.kind) ? withoutStatus(object) : rv
-            lines.append("\(key.kind)\u{0}\(key.name)\u{0}\(apiVersion)\u{0}\(uid)\u{0}\(version)\n")
+            combined.add([key.kind, key.name, apiVersion, uid, version])
         }
-        lines.sort()
-        var h = SHA256()
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count })
-        for line in lines { bytes += line.utf8 }
-        h.update(bytes)
-        return h.finalize()
+        return combined.bytes
     }
 
     /// `content:` and a 128-bit digest of the object without `status`, `metadata.resourceVersion` and
@@ -101,6 +96,28 @@ enum ContentHash {
         mutating func add(_ string: String) {
             var s = string
             s.withUTF8 { add($0) }
+        }
+    }
+
+    /// An order-independent hash of a multiset of string tuples (each tuple hashed on its own, spread, summed).
+    struct Sum {
+        private var a: UInt64 = 0
+        private var b: UInt64 = 0
+        private var count: UInt64 = 0
+
+        /// Adds one tuple.
+        mutating func add(_ strings: [String]) {
+            var lanes = Lanes()
+            lanes.add(UInt64(strings.count))
+            for string in strings { lanes.add(string) }
+            a = a &+ mix(lanes.a)
+            b = b &+ mix(lanes.b ^ 0x5851_f42d_4c95_7f2d)
+            count += 1
+        }
+
+        /// The sums and the count, as 24 bytes.
+        var bytes: [UInt8] {
+            [a, b, count].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> UInt64(8 * $0)) } }
         }
     }
 

@@ -57,4 +57,30 @@ struct ContentHashTests {
         let hashes = values.map { "\(ContentHash.of($0))" }
         #expect(Set(hashes).count == values.count, "\(hashes)")
     }
+
+    @Test("a namespace's digest: the same whatever the objects' order; any identity changed, added or removed changes it")
+    func namespaceDigest() throws {
+        func object(_ name: String, rv: String, uid: String = "u") -> (ClusterSnapshot.ObjectKey, JSONValue) {
+            (ClusterSnapshot.ObjectKey(kind: "Service", namespace: "mp", name: name),
+             ["apiVersion": "v1", "metadata": ["name": .string(name), "uid": .string(uid), "resourceVersion": .string(rv)]])
+        }
+        let objects = (0..<50).map { object("s\($0)", rv: "\($0)") }
+        let digest = try #require(PlanFingerprint.namespace(objects))
+        #expect(PlanFingerprint.namespace(objects.reversed()) == digest)
+        #expect(PlanFingerprint.namespace(objects.shuffled()) == digest)
+        var changed = objects
+        changed[7] = object("s7", rv: "70")
+        #expect(PlanFingerprint.namespace(changed) != digest)
+        changed[7] = object("s7", rv: "7", uid: "other")
+        #expect(PlanFingerprint.namespace(changed) != digest)
+        #expect(PlanFingerprint.namespace(Array(objects.dropLast())) != digest)
+        #expect(PlanFingerprint.namespace(objects + [object("s50", rv: "50")]) != digest)
+        // Two objects swapping their resourceVersions is a change too.
+        var swapped = objects
+        swapped[1] = object("s1", rv: "2")
+        swapped[2] = object("s2", rv: "1")
+        #expect(PlanFingerprint.namespace(swapped) != digest)
+        changed[7] = object("s7", rv: "")
+        #expect(PlanFingerprint.namespace(changed) == nil)
+    }
 }
