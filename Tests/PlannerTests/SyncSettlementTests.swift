@@ -53,6 +53,13 @@ struct SyncSettlementTests {
         var fewer = input(manifests, options: options)
         fewer.settlement = planner.settle(Array(manifests.dropLast(2)), options: options)
         #expect(planner.plan(fewer) == planner.plan(input(manifests, options: options)))
+        // As many objects, but other ones: a copy of the array with one object changed.
+        var edited = manifests
+        edited[1].object.set(.int(9), at: ["spec", "replicas"])
+        var stale = input(manifests, options: options)
+        stale.settlement = planner.settle(edited, options: options)
+        #expect(planner.plan(stale) == planner.plan(input(manifests, options: options)))
+        #expect(planner.plan(stale) != planner.plan(input(edited, options: options)))
     }
 
     @Test("live objects indexed per LIST and merged: the later LIST wins, each keeps the version it was listed with")

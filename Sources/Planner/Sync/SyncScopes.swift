@@ -15,6 +15,12 @@ extension SyncPlanner {
     public struct DesiredScopes: Sendable {
         var scopes: Set<SyncScope> = []
         var versions: [String: String] = [:]
+
+        /// Adds a desired object, whose settled key is `key`.
+        mutating func add(_ manifest: Manifest, key: SyncKey) {
+            if versions[key.groupKind] == nil { versions[key.groupKind] = manifest.apiVersion }
+            scopes.insert(SyncScope(apiVersion: manifest.apiVersion, kind: key.kind, namespace: key.namespace.isEmpty ? nil : key.namespace))
+        }
     }
 
     /// The desired objects' part of ``observationScopes(desired:inventories:options:)``.
@@ -22,13 +28,7 @@ extension SyncPlanner {
         let normalizer = SyncNormalizer(sourceName: options.sourceName, defaultNamespace: options.defaultNamespace, desired: desired,
             clusterScopedKinds: options.clusterScopedKinds)
         var out = DesiredScopes()
-        for manifest in desired {
-            let key = normalizer.settledKey(manifest)
-            let groupKind = key.groupKind
-            if out.versions[groupKind] == nil { out.versions[groupKind] = manifest.apiVersion }
-            out.scopes.insert(SyncScope(
-                apiVersion: manifest.apiVersion, kind: key.kind, namespace: key.namespace.isEmpty ? nil : key.namespace))
-        }
+        for manifest in desired { out.add(manifest, key: normalizer.settledKey(manifest)) }
         return out
     }
 

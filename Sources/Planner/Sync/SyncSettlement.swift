@@ -7,7 +7,7 @@ import Resources
 /// cluster's LISTs (``SyncPlanner/settle(_:options:)``), then hands it to the plan on ``SyncInput/settlement``.
 public struct SyncSettlement: Sendable {
     /// What it was worked out from: a plan whose input differs settles again.
-    let desiredCount: Int
+    let desired: [Manifest]
     let options: SyncOptions
     let hasherType: String
     let normalizer: SyncNormalizer
@@ -21,9 +21,14 @@ public struct SyncSettlement: Sendable {
     /// The desired objects' LIST scopes (``SyncPlanner/desiredScopes(_:options:)``).
     public let scopes: SyncPlanner.DesiredScopes
 
-    /// Whether this settles `input`'s desired objects with `hasher`.
+    /// Whether this settles `input`'s desired objects with `hasher`: the very same array (its storage, so the check
+    /// costs nothing; a copy that was changed has storage of its own), the same options and hasher.
     func settles(_ input: SyncInput, hasher: any SyncHasher) -> Bool {
-        desiredCount == input.desired.count && options == input.options && hasherType == String(reflecting: type(of: hasher))
+        guard desired.count == input.desired.count, options == input.options,
+              hasherType == String(reflecting: type(of: hasher)) else { return false }
+        let mine = desired.withUnsafeBufferPointer { $0.baseAddress }
+        let theirs = input.desired.withUnsafeBufferPointer { $0.baseAddress }
+        return mine == theirs
     }
 }
 
@@ -45,9 +50,7 @@ extension SyncPlanner {
         for (position, manifest) in desired.enumerated() {
             let object = normalizer.settle(manifest)
             let key = SyncKey(object: object)
-            if scopes.versions[key.groupKind] == nil { scopes.versions[key.groupKind] = manifest.apiVersion }
-            scopes.scopes.insert(SyncScope(
-                apiVersion: manifest.apiVersion, kind: key.kind, namespace: key.namespace.isEmpty ? nil : key.namespace))
+            scopes.add(manifest, key: key)
             if let first = seen[key] {
                 conflicts.append(SyncConflict(
                     ref: Manifest(object: object).ref, source: manifest.source.description,
@@ -67,7 +70,7 @@ extension SyncPlanner {
             if s.key.kind == "Canary", s.key.group == "flagger.app", let c = SyncCanary(json: s.object) { gitCanaries.append(c) }
         }
         return SyncSettlement(
-            desiredCount: desired.count, options: options, hasherType: String(reflecting: type(of: hasher)), normalizer: normalizer,
+            desired: desired, options: options, hasherType: String(reflecting: type(of: hasher)), normalizer: normalizer,
             settled: settled, ordered: SyncKindOrder.sorted(settled, key: \.key), conflicts: conflicts,
             allDesired: Set(settled.map(\.key)), workloads: workloads, gitCanaries: gitCanaries, scopes: scopes)
     }
