@@ -81,7 +81,6 @@ struct PlanContext: Sendable {
     /// Plans every canary with ``DueProbe`` (no I/O) and decides which need writes; applies `--max-progressing`.
     /// With a `memo`, a canary whose fingerprint is the one remembered is not planned: its idle decision is reused.
     func precheck(_ snap: ClusterSnapshot, memo: PlanMemo? = nil, fingerprint: PlanFingerprint? = nil) async -> [CanaryWork] {
-        var works: [CanaryWork] = []
         var grouped: [String: [(ClusterSnapshot.ObjectKey, JSONValue)]] = [:]
         for (k, v) in snap.objects { grouped[k.namespace, default: []].append((k, v)) }
         // One index per namespace, shared by its canaries (an index per canary would make planning quadratic); built
@@ -121,7 +120,7 @@ struct PlanContext: Sendable {
                 self.triage(json, decoded, snap: snap, memo: memo, fingerprint: fingerprint, digests: digests)
             }
         }
-        works = triaged.flatMap { $0.map(\.0) }
+        var works = triaged.flatMap { $0.map(\.0) }
         for (i, toPlan) in triaged.joined().map(\.1).enumerated() {
             guard toPlan, let canary = works[i].canary else { continue }
             let (map, index) = observed(canary.namespace)
