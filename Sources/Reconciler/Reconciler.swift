@@ -274,7 +274,8 @@ public struct Reconciler: Sendable {
         remember(works)
         report.canaries = works.map(\.outcome)
         finish(&report)
-        environment.keepUntilExit?(Leftovers(snapshot: snapshot, works: works, syncPlan: syncPlan))
+        // (`transient` was dropped before the writes: passed so that a test sees it was.)
+        environment.keepUntilExit?(Leftovers(snapshot: snapshot, works: works, syncPlan: syncPlan, transient: transient))
         return report
     }
 
@@ -286,7 +287,7 @@ public struct Reconciler: Sendable {
         var snapshot: ClusterSnapshot
         var works: [CanaryWork]
         var syncPlan: SyncPlan
-        var transient: Transient? = nil
+        var transient: Transient?
     }
 
     /// What the observation read and worked out on the way to the plans (see ``run(_:)``).
